@@ -1,0 +1,52 @@
+package io.flowmasq.flowcompiler;
+
+import org.projectfloodlight.openflow.types.U64;
+
+/**
+ * The cookie layout of every flow flowmasq installs.
+ *
+ * <pre>
+ *  63      56 55     48 47                                   0
+ * +----------+---------+--------------------------------------+
+ * |   0xF1   |  kind   |            binding id                |
+ * +----------+---------+--------------------------------------+
+ * </pre>
+ * 0xF1 marks the flow as ours (a restarted controller can tell its flows from others');
+ * kind 0x00 is the proactive pipeline, 0x01 a NAPT binding. All flows of one binding share its
+ * cookie, so one cookie-masked delete removes them (OF1.3), and the binding table can be rebuilt
+ * from a flow-stats dump.
+ */
+public final class Cookies {
+    public static final long MAX_BINDING_ID = (1L << 48) - 1;
+    private static final long APP_TAG = 0xF1L << 56;
+    private static final long KIND_PIPELINE = 0x00L << 48;
+    private static final long KIND_BINDING = 0x01L << 48;
+    private static final long KIND_MASK = 0xFFL << 48;
+    private static final long TAG_MASK = 0xFFL << 56;
+
+    public static final U64 PIPELINE = U64.of(APP_TAG | KIND_PIPELINE);
+    /** Mask selecting one exact cookie. */
+    public static final U64 EXACT = U64.NO_MASK;
+
+    private Cookies() {
+    }
+
+    public static U64 binding(long bindingId) {
+        if (bindingId < 1 || bindingId > MAX_BINDING_ID) {
+            throw new IllegalArgumentException("binding id out of range: " + bindingId);
+        }
+        return U64.of(APP_TAG | KIND_BINDING | bindingId);
+    }
+
+    public static boolean isBinding(U64 cookie) {
+        long v = cookie.getValue();
+        return (v & TAG_MASK) == APP_TAG && (v & KIND_MASK) == KIND_BINDING;
+    }
+
+    public static long bindingId(U64 cookie) {
+        if (!isBinding(cookie)) {
+            throw new IllegalArgumentException("not a binding cookie: " + cookie);
+        }
+        return cookie.getValue() & MAX_BINDING_ID;
+    }
+}

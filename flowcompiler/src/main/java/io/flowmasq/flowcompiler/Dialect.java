@@ -1,0 +1,45 @@
+package io.flowmasq.flowcompiler;
+
+import java.util.List;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+
+/**
+ * The only place that knows how one OpenFlow version spells rewrites, flow-mods and deletes.
+ * Chosen once per switch by {@link FlowCompiler#forFactory}; nothing else branches on the version.
+ */
+interface Dialect {
+    OFFactory factory();
+
+    OFAction setIpv4Src(IPv4Address address);
+
+    OFAction setIpv4Dst(IPv4Address address);
+
+    OFAction setL4Src(Protocol protocol, int port);
+
+    OFAction setL4Dst(Protocol protocol, int port);
+
+    OFAction setEthSrc(MacAddress mac);
+
+    OFAction setEthDst(MacAddress mac);
+
+    OFAction decTtl();
+
+    /** The port a packet-in arrived on (a field in 1.0, a match field in 1.3). */
+    OFPort inPort(OFPacketIn packetIn);
+
+    /** An ADD flow-mod in table 0 carrying the stamp. */
+    OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp);
+
+    /**
+     * Deletes the flows that carry {@code stamp.cookie()}; {@code matches} are those flows' matches
+     * at {@code stamp.priority()}, for versions that cannot delete by cookie.
+     */
+    List<OFMessage> delete(FlowStamp stamp, List<Match> matches);
+}

@@ -1,0 +1,219 @@
+package io.flowmasq.flowcompiler;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketOut;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.EthType;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.OFBufferId;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TransportPort;
+
+/**
+ * Pure translation of NAT decisions into the OpenFlow messages one switch needs.
+ * No I/O, no clock: the same input always yields the same messages.
+ */
+public final class FlowCompiler {
+    /** Packet-ins carry whole frames: the FTP ALG needs payloads (OFPCML_NO_BUFFER). */
+    public static final int CONTROLLER_MAX_LEN = 0xffff;
+
+    private final Dialect dialect;
+    private final OFFactory factory;
+
+    private FlowCompiler(Dialect dialect) {
+        this.dialect = dialect;
+        this.factory = dialect.factory();
+    }
+
+    /** Picks the dialect for the factory's version, once. */
+    public static FlowCompiler forFactory(OFFactory factory) {
+        OFVersion version = factory.getVersion();
+        switch (version) {
+            case OF_10:
+                return new FlowCompiler(new Of10Dialect(factory));
+            case OF_13:
+                return new FlowCompiler(new Of13Dialect(factory));
+            default:
+                throw new IllegalArgumentException("unsupported OpenFlow version " + version);
+        }
+    }
+
+    public OFVersion version() {
+        return factory.getVersion();
+    }
+
+    public OFFactory factory() {
+        return factory;
+    }
+
+    /** The proactive flows: ARP for gateway addresses and new inside flows to the controller, bridge, miss drop. */
+    public List<OFMessage> pipeline(PipelineSpec spec) {
+        List<OFMessage> out = new ArrayList<>();
+        FlowStamp arp = FlowStamp.pipeline(Priorities.ARP_TO_GATEWAY);
+        List<OFAction> toController = List.of(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
+        for (PipelineSpec.InsideSegment segment : spec.inside()) {
+            for (OFPort port : segment.ports()) {
+                out.add(dialect.add(arpFor(port, segment.gateway()), toController, arp));
+            }
+        }
+        for (IPv4Address address : spec.outside().addresses()) {
+            out.add(dialect.add(arpFor(spec.outside().port(), address), toController, arp));
+        }
+        FlowStamp newFlow = FlowStamp.pipeline(Priorities.NEW_FLOW);
+        FlowStamp bridge = FlowStamp.pipeline(Priorities.INSIDE_BRIDGE);
+        for (PipelineSpec.InsideSegment segment : spec.inside()) {
+            for (OFPort port : segment.ports()) {
+                Match toGateway = factory.buildMatch()
+                        .setExact(MatchField.IN_PORT, port)
+                        .setExact(MatchField.ETH_DST, segment.mac())
+                        .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                        .build();
+                out.add(dialect.add(toGateway, toController, newFlow));
+                List<OFAction> flood = new ArrayList<>();
+                for (OFPort other : segment.ports()) {
+                    if (!other.equals(port)) {
+                        flood.add(factory.actions().output(other, 0));
+                    }
+                }
+                if (!flood.isEmpty()) {
+                    out.add(dialect.add(factory.buildMatch().setExact(MatchField.IN_PORT, port).build(), flood, bridge));
+                }
+            }
+        }
+        out.add(dialect.add(factory.matchWildcardAll(), List.of(), FlowStamp.pipeline(Priorities.TABLE_MISS)));
+        return out;
+    }
+
+    /** Inbound flow first, then outbound, so a reply can never beat its return path into the table. */
+    public List<OFMessage> installBinding(BindingSpec b) {
+        return List.of(
+                dialect.add(inboundMatch(b), inboundActions(b), inboundStamp(b)),
+                dialect.add(outboundMatch(b), outboundActions(b), outboundStamp(b)));
+    }
+
+    /** Removes both flows of the binding (the switch reports each with FLOW_REMOVED, reason DELETE). */
+    public List<OFMessage> removeBinding(BindingSpec b) {
+        return dialect.delete(outboundStamp(b), List.of(inboundMatch(b), outboundMatch(b)));
+    }
+
+    /** Sends a packet the controller holds out as the outbound flow would have. */
+    public OFPacketOut forwardOutbound(BindingSpec b, PacketRef packet) {
+        return packetOut(packet, outboundActions(b));
+    }
+
+    /** Sends a packet the controller holds out as the inbound flow would have. */
+    public OFPacketOut forwardInbound(BindingSpec b, PacketRef packet) {
+        return packetOut(packet, inboundActions(b));
+    }
+
+    /** Drops a buffered packet (frees the switch buffer); null when nothing is buffered. */
+    public OFPacketOut releaseBuffer(PacketRef packet) {
+        return packet.bufferId().equals(OFBufferId.NO_BUFFER) ? null : packetOut(packet, List.of());
+    }
+
+    /** Sends a frame the controller built (ARP reply or request) out of one port. */
+    public OFPacketOut sendFrame(OFPort port, byte[] frame) {
+        return factory.buildPacketOut()
+                .setBufferId(OFBufferId.NO_BUFFER)
+                .setInPort(OFPort.CONTROLLER)
+                .setActions(List.of(factory.actions().output(port, 0)))
+                .setData(frame)
+                .build();
+    }
+
+    /** The port a packet-in arrived on, whatever the version. */
+    public OFPort inPort(OFPacketIn packetIn) {
+        return dialect.inPort(packetIn);
+    }
+
+    public OFMessage barrier() {
+        return factory.barrierRequest();
+    }
+
+    /**
+     * Only frames addressed to the gateway's inside MAC are routed: without eth_dst, a bound host talking
+     * to an inside neighbour from the same source port would be translated and sent out of the outside port.
+     */
+    Match outboundMatch(BindingSpec b) {
+        Match.Builder m = factory.buildMatch()
+                .setExact(MatchField.IN_PORT, b.toInside().port())
+                .setExact(MatchField.ETH_DST, b.toInside().source())
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, b.protocol().ipProtocol())
+                .setExact(MatchField.IPV4_SRC, b.inside().address());
+        return setL4(m, b.protocol(), true, b.inside().port()).build();
+    }
+
+    Match inboundMatch(BindingSpec b) {
+        Match.Builder m = factory.buildMatch()
+                .setExact(MatchField.IN_PORT, b.toOutside().port())
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, b.protocol().ipProtocol())
+                .setExact(MatchField.IPV4_DST, b.external().address());
+        return setL4(m, b.protocol(), false, b.external().port()).build();
+    }
+
+    private List<OFAction> outboundActions(BindingSpec b) {
+        return List.of(
+                dialect.setIpv4Src(b.external().address()),
+                dialect.setL4Src(b.protocol(), b.external().port()),
+                dialect.setEthSrc(b.toOutside().source()),
+                dialect.setEthDst(b.toOutside().destination()),
+                dialect.decTtl(),
+                factory.actions().output(b.toOutside().port(), 0));
+    }
+
+    private List<OFAction> inboundActions(BindingSpec b) {
+        return List.of(
+                dialect.setIpv4Dst(b.inside().address()),
+                dialect.setL4Dst(b.protocol(), b.inside().port()),
+                dialect.setEthSrc(b.toInside().source()),
+                dialect.setEthDst(b.toInside().destination()),
+                dialect.decTtl(),
+                factory.actions().output(b.toInside().port(), 0));
+    }
+
+    /** The binding's clock: idle timeout on the outbound flow, refreshed by outbound traffic. */
+    private static FlowStamp outboundStamp(BindingSpec b) {
+        return new FlowStamp(Cookies.binding(b.id()), Priorities.BINDING, b.idleTimeout(), true);
+    }
+
+    /** No idle timeout of its own: removed with the binding when the outbound flow expires. */
+    private static FlowStamp inboundStamp(BindingSpec b) {
+        return new FlowStamp(Cookies.binding(b.id()), Priorities.BINDING, 0, true);
+    }
+
+    private Match arpFor(OFPort port, IPv4Address target) {
+        return factory.buildMatch()
+                .setExact(MatchField.IN_PORT, port)
+                .setExact(MatchField.ETH_TYPE, EthType.ARP)
+                .setExact(MatchField.ARP_TPA, target)
+                .build();
+    }
+
+    private static Match.Builder setL4(Match.Builder m, Protocol protocol, boolean source, int port) {
+        TransportPort p = TransportPort.of(port);
+        if (protocol == Protocol.TCP) {
+            return source ? m.setExact(MatchField.TCP_SRC, p) : m.setExact(MatchField.TCP_DST, p);
+        }
+        return source ? m.setExact(MatchField.UDP_SRC, p) : m.setExact(MatchField.UDP_DST, p);
+    }
+
+    private OFPacketOut packetOut(PacketRef packet, List<OFAction> actions) {
+        OFPacketOut.Builder out = factory.buildPacketOut()
+                .setBufferId(packet.bufferId())
+                .setInPort(packet.inPort())
+                .setActions(actions);
+        if (packet.bufferId().equals(OFBufferId.NO_BUFFER)) {
+            out.setData(packet.data());
+        }
+        return out.build();
+    }
+}

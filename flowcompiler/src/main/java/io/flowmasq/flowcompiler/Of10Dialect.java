@@ -1,0 +1,98 @@
+package io.flowmasq.flowcompiler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TransportPort;
+
+/**
+ * OpenFlow 1.0: set_nw/set_tp/set_dl actions, the Nicira dec_ttl extension (1.0 has no standard
+ * TTL decrement; Open vSwitch understands it), and strict deletes by match (1.0 cannot delete by cookie).
+ */
+final class Of10Dialect implements Dialect {
+    private final OFFactory factory;
+
+    Of10Dialect(OFFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public OFFactory factory() {
+        return factory;
+    }
+
+    @Override
+    public OFAction setIpv4Src(IPv4Address address) {
+        return factory.actions().setNwSrc(address);
+    }
+
+    @Override
+    public OFAction setIpv4Dst(IPv4Address address) {
+        return factory.actions().setNwDst(address);
+    }
+
+    @Override
+    public OFAction setL4Src(Protocol protocol, int port) {
+        return factory.actions().setTpSrc(TransportPort.of(port));
+    }
+
+    @Override
+    public OFAction setL4Dst(Protocol protocol, int port) {
+        return factory.actions().setTpDst(TransportPort.of(port));
+    }
+
+    @Override
+    public OFAction setEthSrc(MacAddress mac) {
+        return factory.actions().setDlSrc(mac);
+    }
+
+    @Override
+    public OFAction setEthDst(MacAddress mac) {
+        return factory.actions().setDlDst(mac);
+    }
+
+    @Override
+    public OFAction decTtl() {
+        return factory.actions().niciraDecTtl();
+    }
+
+    @Override
+    public OFPort inPort(OFPacketIn packetIn) {
+        return packetIn.getInPort();
+    }
+
+    @Override
+    public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
+        return factory.buildFlowAdd()
+                .setCookie(stamp.cookie())
+                .setPriority(stamp.priority())
+                .setIdleTimeout(stamp.idleTimeout())
+                .setHardTimeout(0)
+                .setFlags(stamp.sendFlowRemoved() ? Set.of(OFFlowModFlags.SEND_FLOW_REM) : Set.of())
+                .setMatch(match)
+                .setActions(actions)
+                .build();
+    }
+
+    @Override
+    public List<OFMessage> delete(FlowStamp stamp, List<Match> matches) {
+        List<OFMessage> out = new ArrayList<>(matches.size());
+        for (Match match : matches) {
+            out.add(factory.buildFlowDeleteStrict()
+                    .setPriority(stamp.priority())
+                    .setOutPort(OFPort.ANY)
+                    .setMatch(match)
+                    .build());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,104 @@
+package io.flowmasq.flowcompiler;
+
+import java.util.List;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.match.Match;
+import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFGroup;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.TableId;
+import org.projectfloodlight.openflow.types.TransportPort;
+
+/** OpenFlow 1.3: set_field rewrites, apply-actions instructions, cookie-masked deletes. */
+final class Of13Dialect implements Dialect {
+    private final OFFactory factory;
+    private final OFOxms oxms;
+
+    Of13Dialect(OFFactory factory) {
+        this.factory = factory;
+        this.oxms = factory.oxms();
+    }
+
+    @Override
+    public OFFactory factory() {
+        return factory;
+    }
+
+    @Override
+    public OFAction setIpv4Src(IPv4Address address) {
+        return factory.actions().setField(oxms.ipv4Src(address));
+    }
+
+    @Override
+    public OFAction setIpv4Dst(IPv4Address address) {
+        return factory.actions().setField(oxms.ipv4Dst(address));
+    }
+
+    @Override
+    public OFAction setL4Src(Protocol protocol, int port) {
+        TransportPort p = TransportPort.of(port);
+        return factory.actions().setField(protocol == Protocol.TCP ? oxms.tcpSrc(p) : oxms.udpSrc(p));
+    }
+
+    @Override
+    public OFAction setL4Dst(Protocol protocol, int port) {
+        TransportPort p = TransportPort.of(port);
+        return factory.actions().setField(protocol == Protocol.TCP ? oxms.tcpDst(p) : oxms.udpDst(p));
+    }
+
+    @Override
+    public OFAction setEthSrc(MacAddress mac) {
+        return factory.actions().setField(oxms.ethSrc(mac));
+    }
+
+    @Override
+    public OFAction setEthDst(MacAddress mac) {
+        return factory.actions().setField(oxms.ethDst(mac));
+    }
+
+    @Override
+    public OFAction decTtl() {
+        return factory.actions().decNwTtl();
+    }
+
+    @Override
+    public OFPort inPort(OFPacketIn packetIn) {
+        return packetIn.getMatch().get(MatchField.IN_PORT);
+    }
+
+    @Override
+    public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
+        return factory.buildFlowAdd()
+                .setTableId(TableId.ZERO)
+                .setCookie(stamp.cookie())
+                .setPriority(stamp.priority())
+                .setIdleTimeout(stamp.idleTimeout())
+                .setHardTimeout(0)
+                .setFlags(stamp.sendFlowRemoved() ? Set.of(OFFlowModFlags.SEND_FLOW_REM) : Set.of())
+                .setMatch(match)
+                .setInstructions(actions.isEmpty()
+                        ? List.of()
+                        : List.of(factory.instructions().applyActions(actions)))
+                .build();
+    }
+
+    @Override
+    public List<OFMessage> delete(FlowStamp stamp, List<Match> matches) {
+        return List.of(factory.buildFlowDelete()
+                .setTableId(TableId.ALL)
+                .setCookie(stamp.cookie())
+                .setCookieMask(Cookies.EXACT)
+                .setOutPort(OFPort.ANY)
+                .setOutGroup(OFGroup.ANY)
+                .setMatch(factory.matchWildcardAll())
+                .build());
+    }
+}

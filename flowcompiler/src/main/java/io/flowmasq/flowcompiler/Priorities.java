@@ -1,0 +1,18 @@
+package io.flowmasq.flowcompiler;
+
+/** Flow priorities of the single-table layout (DESIGN.md §3), high to low. */
+public final class Priorities {
+    /** ARP for one of the gateway's own addresses: answered by the controller. */
+    public static final int ARP_TO_GATEWAY = 40000;
+    /** Translation flows of bindings. */
+    public static final int BINDING = 20000;
+    /** IPv4 sent to the gateway MAC from inside with no binding yet: a new flow, to the controller. */
+    public static final int NEW_FLOW = 100;
+    /** Everything else from an inside port is bridged among that segment's other ports. */
+    public static final int INSIDE_BRIDGE = 50;
+    /** Table miss: dropped. Unsolicited outside traffic ends here, never at the controller. */
+    public static final int TABLE_MISS = 0;
+
+    private Priorities() {
+    }
+}

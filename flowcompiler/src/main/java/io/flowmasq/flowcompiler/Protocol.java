@@ -1,0 +1,24 @@
+package io.flowmasq.flowcompiler;
+
+import org.projectfloodlight.openflow.types.IpProtocol;
+
+/** Transport protocols the NAT translates with per-flow bindings. */
+public enum Protocol {
+    TCP(IpProtocol.TCP),
+    UDP(IpProtocol.UDP);
+
+    private final IpProtocol ipProtocol;
+
+    Protocol(IpProtocol ipProtocol) {
+        this.ipProtocol = ipProtocol;
+    }
+
+    public IpProtocol ipProtocol() {
+        return ipProtocol;
+    }
+
+    /** Lower-case name as used in JSON and logs ("tcp", "udp"). */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
