@@ -1,0 +1,125 @@
+package io.flowmasq.controller.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.projectfloodlight.openflow.types.DatapathId;
+
+/**
+ * Reads the entries of {@code switches}, one call per entry, and checks that no two switches share a
+ * datapath id or a name. One instance per file.
+ */
+final class SwitchReader {
+    private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers");
+    private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
+
+    private final TimerConfig globalTimers;
+    private final Claims<DatapathId> dpids = new Claims<>();
+    private final Claims<String> names = new Claims<>();
+
+    /** {@code globalTimers} is what a switch without its own {@code timers} gets. */
+    SwitchReader(TimerConfig globalTimers) {
+        this.globalTimers = globalTimers;
+    }
+
+    SwitchConfig read(ConfigNode node, int index) {
+        ConfigObject fields = node.object(FIELDS);
+        if (fields == null) {
+            return null;
+        }
+        DatapathId dpid = dpid(fields.required("dpid"), node.path());
+        String name = name(fields.optional("name"), node, index);
+        InterfaceReader interfaces = new InterfaceReader(dpid == null ? DatapathId.NONE : dpid, node.problems());
+        List<InsideConfig> inside = inside(fields.required("inside"), interfaces);
+        ConfigNode outsideNode = fields.required("outside");
+        OutsideConfig outside = outsideNode == null ? null : interfaces.outside(outsideNode);
+        PortRange portRange = portRange(fields.optional("portRange"));
+        TimerConfig timers = TimerReader.read(fields.optional("timers"), globalTimers);
+        if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null) {
+            return null;
+        }
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers);
+    }
+
+    private DatapathId dpid(ConfigNode node, String switchPath) {
+        DatapathId dpid = node == null ? null : ValueSyntax.dpid(node);
+        if (dpid == null) {
+            return null;
+        }
+        String earlier = dpids.claim(dpid, switchPath);
+        if (earlier != null) {
+            node.error(node.json() + " is also used by " + earlier);
+            return null;
+        }
+        return dpid;
+    }
+
+    /** The name given, or "s1", "s2", ... by position. */
+    private String name(ConfigNode node, ConfigNode switchNode, int index) {
+        if (node == null) {
+            String name = "s" + (index + 1);
+            String earlier = names.claim(name, switchNode.path());
+            if (earlier != null) {
+                switchNode.problems().error(switchNode.path() + ".name",
+                        "the default \"" + name + "\" is also used by " + earlier + "; set a name");
+                return null;
+            }
+            return name;
+        }
+        String name = node.string();
+        if (name == null) {
+            return null;
+        }
+        if (name.isBlank()) {
+            node.error(node.json() + " must not be blank");
+            return null;
+        }
+        String earlier = names.claim(name, switchNode.path());
+        if (earlier != null) {
+            node.error(node.json() + " is also used by " + earlier);
+            return null;
+        }
+        return name;
+    }
+
+    private static List<InsideConfig> inside(ConfigNode node, InterfaceReader interfaces) {
+        List<ConfigNode> elements = node == null ? null : node.nonEmptyArray();
+        if (elements == null) {
+            return null;
+        }
+        List<InsideConfig> result = new ArrayList<>();
+        for (int i = 0; i < elements.size(); i++) {
+            result.add(interfaces.inside(elements.get(i), i));
+        }
+        return result.contains(null) ? null : result;
+    }
+
+    private static PortRange portRange(ConfigNode node) {
+        if (node == null) {
+            return PortRange.DEFAULT;
+        }
+        ConfigObject fields = node.object(RANGE_FIELDS);
+        if (fields == null) {
+            return null;
+        }
+        Integer first = rangeEnd(fields.optional("first"), PortRange.DEFAULT.first());
+        ConfigNode lastNode = fields.optional("last");
+        Integer last = rangeEnd(lastNode, PortRange.DEFAULT.last());
+        if (first == null || last == null) {
+            return null;
+        }
+        if (last < first) {
+            lastNode.error(last + " is below first (" + first + ")"); // the default last, 65535, never is
+            return null;
+        }
+        return new PortRange(first, last);
+    }
+
+    private static Integer rangeEnd(ConfigNode node, int fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        Long port = node.integer(1, 65535, "a port number");
+        return port == null ? null : port.intValue();
+    }
+}
