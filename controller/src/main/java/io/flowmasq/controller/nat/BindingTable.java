@@ -1,0 +1,57 @@
+package io.flowmasq.controller.nat;
+
+import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.Protocol;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bindings of one switch, by id and by inside endpoint (endpoint-independent mapping: one
+ * binding per protocol and inside address:port, whatever the destination). Written only from the
+ * switch's event loop; {@link #all()} may be read from any thread (REST).
+ */
+public final class BindingTable {
+    private record InsideKey(Protocol protocol, Endpoint inside) {
+    }
+
+    private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
+    private final Map<InsideKey, Binding> byInside = new HashMap<>();
+
+    public Optional<Binding> byInside(Protocol protocol, Endpoint inside) {
+        return Optional.ofNullable(byInside.get(new InsideKey(protocol, inside)));
+    }
+
+    public Optional<Binding> byId(long id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    public void add(Binding binding) {
+        InsideKey key = new InsideKey(binding.protocol(), binding.inside());
+        if (byInside.containsKey(key) || byId.containsKey(binding.id())) {
+            throw new IllegalStateException("binding already present: " + binding);
+        }
+        byInside.put(key, binding);
+        byId.put(binding.id(), binding);
+    }
+
+    public Optional<Binding> remove(long id) {
+        Binding b = byId.remove(id);
+        if (b != null) {
+            byInside.remove(new InsideKey(b.protocol(), b.inside()));
+        }
+        return Optional.ofNullable(b);
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    /** A weakly consistent view, safe to iterate from another thread. */
+    public Collection<Binding> all() {
+        return Collections.unmodifiableCollection(byId.values());
+    }
+}

@@ -1,0 +1,57 @@
+package io.flowmasq.controller.nat;
+
+import io.flowmasq.controller.config.PortRange;
+import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.Protocol;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.projectfloodlight.openflow.types.IPv4Address;
+
+/**
+ * Chooses public endpoints for NAPT. Pooling is paired (RFC 4787 REQ-2): an inside address always
+ * maps to the same public address, chosen by a stable hash. Ports come from one
+ * {@link PortAllocator} per public address and protocol; the inside port is kept when it is in the
+ * range and free there (port preservation).
+ */
+public final class NaptAllocator {
+    private final List<IPv4Address> addresses;
+    private final Map<IPv4Address, Map<Protocol, PortAllocator>> ports = new HashMap<>();
+
+    public NaptAllocator(List<IPv4Address> publicAddresses, PortRange range) {
+        if (publicAddresses.isEmpty()) {
+            throw new IllegalArgumentException("no public addresses");
+        }
+        this.addresses = List.copyOf(publicAddresses);
+        for (IPv4Address a : addresses) {
+            Map<Protocol, PortAllocator> perProtocol = new EnumMap<>(Protocol.class);
+            for (Protocol p : Protocol.values()) {
+                perProtocol.put(p, new PortAllocator(range.first(), range.last()));
+            }
+            ports.put(a, perProtocol);
+        }
+    }
+
+    /** The paired public address of an inside address. */
+    public IPv4Address pairedAddress(IPv4Address inside) {
+        return addresses.get(Math.floorMod(Integer.hashCode(inside.getInt()) * 0x9E3779B1, addresses.size()));
+    }
+
+    /** A fresh public endpoint for {@code inside}, or empty when its public address has no free port. */
+    public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside) {
+        IPv4Address address = pairedAddress(inside.address());
+        int port = ports.get(address).get(protocol).allocate(inside.port());
+        return port < 0 ? Optional.empty() : Optional.of(new Endpoint(address, port));
+    }
+
+    public boolean release(Protocol protocol, Endpoint external) {
+        Map<Protocol, PortAllocator> perProtocol = ports.get(external.address());
+        return perProtocol != null && perProtocol.get(protocol).release(external.port());
+    }
+
+    public int freePorts(Protocol protocol, IPv4Address address) {
+        return ports.get(address).get(protocol).freeCount();
+    }
+}

@@ -1,0 +1,208 @@
+package io.flowmasq.controller.nat;
+
+import io.flowmasq.controller.config.InsideConfig;
+import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.packet.ArpPacket;
+import io.flowmasq.controller.packet.Ipv4Packet;
+import io.flowmasq.controller.packet.MalformedPacketException;
+import io.flowmasq.controller.packet.OtherPacket;
+import io.flowmasq.controller.packet.PacketParser;
+import io.flowmasq.controller.packet.ParsedPacket;
+import io.flowmasq.flowcompiler.Cookies;
+import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.PacketRef;
+import io.flowmasq.flowcompiler.PipelineSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NAT of one switch, as a pure state machine: each event (with the time it happened) goes in,
+ * the OpenFlow messages to send come out. No sockets, no clock, no threads; the caller serialises
+ * calls (the switch's event loop, or a unit test).
+ */
+public final class NatEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(NatEngine.class);
+
+    private final SwitchConfig config;
+    private final FlowCompiler compiler;
+    private final CounterSink counters;
+    private final BindingTable table = new BindingTable();
+    private final NaptAllocator allocator;
+    private final ArpCache arpCache = new ArpCache(NextHopResolver.ARP_LIFETIME_MS);
+    private final ArpResponder arp;
+    private final NextHopResolver nextHop;
+    private final NaptTranslator napt;
+
+    public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
+        this.config = config;
+        this.compiler = compiler;
+        this.counters = counters;
+        this.allocator = new NaptAllocator(config.outside().publicAddresses(), config.portRange());
+        this.arp = new ArpResponder(config);
+        this.nextHop = new NextHopResolver(config.outside(), arpCache);
+        this.napt = new NaptTranslator(config, compiler, table, allocator, counters);
+    }
+
+    public BindingTable bindings() {
+        return table;
+    }
+
+    /** The proactive pipeline and an ARP request for the next hop. Existing flows are left alone. */
+    public List<OFMessage> onConnect(long now) {
+        List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config)));
+        nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
+        out.add(compiler.barrier());
+        return out;
+    }
+
+    public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
+        counters.increment("nat.packet_in");
+        PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
+        ParsedPacket parsed;
+        try {
+            parsed = PacketParser.parse(ref.data());
+        } catch (MalformedPacketException e) {
+            counters.increment("nat.malformed." + e.kind());
+            LOG.debug("switch {}: malformed packet-in on port {}: {}", config.name(), ref.inPort(), e.getMessage());
+            return napt.dropped(ref);
+        }
+        if (parsed instanceof ArpPacket a) {
+            return onArp(ref, a, now);
+        }
+        if (parsed instanceof Ipv4Packet ip) {
+            return onIpv4(ref, ip, now);
+        }
+        counters.increment("nat.ignored.ethertype");
+        LOG.debug("switch {}: ignored ethertype 0x{} on port {}", config.name(),
+                Integer.toHexString(((OtherPacket) parsed).ethType()), ref.inPort());
+        return napt.dropped(ref);
+    }
+
+    /** The switch removed a flow: when it was a binding's, release the binding and delete its other flow. */
+    public List<OFMessage> onFlowRemoved(OFFlowRemoved removed, long now) {
+        if (!Cookies.isBinding(removed.getCookie())) {
+            return List.of();
+        }
+        Optional<Binding> gone = table.remove(Cookies.bindingId(removed.getCookie()));
+        if (gone.isEmpty()) {
+            return List.of(); // the partner flow of a binding already released
+        }
+        Binding b = gone.get();
+        allocator.release(b.protocol(), b.external());
+        boolean idle = removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT;
+        counters.increment(idle ? "nat.binding_expired" : "nat.binding_removed");
+        LOG.info("switch {}: binding {} {} {} -> {} {} after {} s", config.name(), b.id(), b.protocol().label(),
+                b.inside(), b.external(), idle ? "expired" : "removed (" + removed.getReason() + ")",
+                (now - b.createdAt()) / 1000);
+        return compiler.removeBinding(b.spec());
+    }
+
+    /** Housekeeping once a second: ARP retries and refreshes, and dropping packets held too long. */
+    public List<OFMessage> onTick(long now) {
+        List<OFMessage> out = new ArrayList<>();
+        for (PendingPacket p : nextHop.expire(now)) {
+            counters.increment("nat.pending_dropped");
+            LOG.warn("switch {}: next hop {} did not answer ARP; dropped a packet from {}", config.name(),
+                    config.outside().nextHop(), p.packet().src());
+            out.addAll(napt.dropped(p.ref()));
+        }
+        if (nextHop.pendingCount() > 0 || nextHop.mac(now).isPresent()) {
+            nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
+        }
+        return out;
+    }
+
+    private List<OFMessage> onArp(PacketRef ref, ArpPacket a, long now) {
+        List<OFMessage> out = new ArrayList<>();
+        if (arp.isNeighbour(ref.inPort(), a.senderIp())) {
+            arpCache.learn(a.senderIp(), a.senderMac(), now);
+        }
+        arp.replyTo(ref.inPort(), a).ifPresent(frame -> {
+            counters.increment("nat.arp.replied");
+            out.add(compiler.sendFrame(ref.inPort(), frame));
+        });
+        if (a.senderIp().equals(config.outside().nextHop()) && ref.inPort().equals(config.outside().port())) {
+            Optional<MacAddress> mac = nextHop.mac(now);
+            if (mac.isPresent()) {
+                for (PendingPacket p : nextHop.drain()) {
+                    out.addAll(onIpv4(p.ref(), p.packet(), now));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            counters.increment("nat.arp.ignored");
+        }
+        out.addAll(napt.dropped(ref));
+        return out;
+    }
+
+    private List<OFMessage> onIpv4(PacketRef ref, Ipv4Packet ip, long now) {
+        Optional<InsideConfig> inside = insideOf(ref.inPort());
+        if (inside.isEmpty()) {
+            counters.increment("nat.ignored.outside");
+            return napt.dropped(ref);
+        }
+        String refusal = refusal(ip, inside.get());
+        if (refusal != null) {
+            counters.increment("nat.ignored." + refusal);
+            LOG.debug("switch {}: not translated ({}): {} -> {} proto {}", config.name(), refusal, ip.src(),
+                    ip.dst(), ip.protocol());
+            return napt.dropped(ref);
+        }
+        Optional<MacAddress> mac = nextHop.mac(now);
+        if (mac.isEmpty()) {
+            List<OFMessage> out = new ArrayList<>();
+            if (nextHop.hold(new PendingPacket(ref, ip, now))) {
+                counters.increment("nat.pending_held");
+            } else {
+                counters.increment("nat.pending_dropped");
+                out.addAll(napt.dropped(ref));
+            }
+            nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
+            return out;
+        }
+        return napt.translate(ref, ip, inside.get(), mac.get(), now);
+    }
+
+    /** Why a packet from inside is not masqueraded, as a counter suffix; null when it is. */
+    private String refusal(Ipv4Packet ip, InsideConfig inside) {
+        if (ip.protocol() != Ipv4Packet.PROTO_TCP && ip.protocol() != Ipv4Packet.PROTO_UDP) {
+            return "protocol";
+        }
+        if (ip.fragment()) {
+            return "fragment";
+        }
+        if (!inside.contains(ip.src())) {
+            return "foreign_source";
+        }
+        if (config.inside().stream().anyMatch(i -> i.contains(ip.dst()))
+                || config.outside().publicAddresses().contains(ip.dst())) {
+            return "local_destination";
+        }
+        if (ip.ttl() <= 1) {
+            return "ttl_expired";
+        }
+        return null;
+    }
+
+    private Optional<InsideConfig> insideOf(OFPort port) {
+        return config.inside().stream().filter(i -> i.ports().contains(port)).findFirst();
+    }
+
+    static PipelineSpec pipelineSpec(SwitchConfig config) {
+        List<PipelineSpec.InsideSegment> inside = config.inside().stream()
+                .map(i -> new PipelineSpec.InsideSegment(i.ports(), i.gateway(), i.mac()))
+                .toList();
+        return new PipelineSpec(inside, new PipelineSpec.OutsideSegment(config.outside().port(),
+                config.outside().publicAddresses(), config.outside().mac()));
+    }
+}
