@@ -7,14 +7,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.projectfloodlight.openflow.protocol.OFFlowMod;
 import org.projectfloodlight.openflow.protocol.OFFlowModCommand;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMatchV3;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.action.OFActionNiciraDecTtl;
 import org.projectfloodlight.openflow.protocol.action.OFActionOutput;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetDlDst;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetDlSrc;
@@ -23,12 +26,12 @@ import org.projectfloodlight.openflow.protocol.action.OFActionSetNwDst;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetNwSrc;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetTpDst;
 import org.projectfloodlight.openflow.protocol.action.OFActionSetTpSrc;
-import org.projectfloodlight.openflow.protocol.action.OFActionNiciraDecTtl;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionGotoTable;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.match.MatchFields;
 import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IpProtocol;
@@ -82,9 +85,10 @@ public final class FlowDump {
         return join(out);
     }
 
+    /** One simulator entry, as an add line without its verb. */
     public static String entry(FlowTableSimulator.Entry e) {
-        return flowText(U64.of(e.cookie()), e.priority(), e.idleTimeout(), 0,
-                e.sendFlowRemoved() ? Set.of(OFFlowModFlags.SEND_FLOW_REM) : Set.of(), e.match(), actions(e.actions()));
+        Set<OFFlowModFlags> flags = e.sendFlowRemoved() ? Set.of(OFFlowModFlags.SEND_FLOW_REM) : Set.of();
+        return flowText(U64.of(e.cookie()), e.priority(), e.idleTimeout(), 0, flags, e.match(), actions(e.actions()));
     }
 
     public static String line(OFMessage message) {
@@ -99,14 +103,21 @@ public final class FlowDump {
         return message.getType().name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Match fields in {@code MatchFields} order. OF1.3 fields come from the OXM list, i.e. as sent: Loxi's
+     * {@code getMatchFields()} hides a field whose prerequisites are missing, which a switch would reject.
+     */
     public static String match(Match match) {
-        TreeSet<MatchField<?>> fields = new TreeSet<>(Comparator.comparing(f -> f.id));
-        match.getMatchFields().forEach(fields::add);
-        StringJoiner out = new StringJoiner(",");
-        for (MatchField<?> f : fields) {
-            out.add(f.getName() + "=" + matchValue(match, f));
+        TreeMap<MatchFields, String> fields = new TreeMap<>();
+        if (match instanceof OFMatchV3) {
+            for (OFOxm<?> oxm : ((OFMatchV3) match).getOxmList()) {
+                fields.put(oxm.getMatchField().id, oxm.getMatchField().getName() + "=" + value(oxm.getValue())
+                        + (oxm.isMasked() ? "/" + value(oxm.getMask()) : ""));
+            }
+        } else {
+            match.getMatchFields().forEach(f -> fields.put(f.id, f.getName() + "=" + matchValue(match, f)));
         }
-        return out.toString();
+        return String.join(",", fields.values());
     }
 
     public static String actions(List<OFAction> actions) {
@@ -119,10 +130,10 @@ public final class FlowDump {
     }
 
     private static String flowMod(OFFlowMod m) {
+        // Not a dialect choice: Loxi throws for properties OF1.0 lacks (table id, cookie mask, instructions).
         boolean of10 = m.getVersion() == OFVersion.OF_10;
         OFFlowModCommand command = m.getCommand();
-        String verb = command.name().toLowerCase(Locale.ROOT);
-        StringBuilder s = new StringBuilder(verb);
+        StringBuilder s = new StringBuilder(command.name().toLowerCase(Locale.ROOT));
         if (!of10 && !m.getTableId().equals(TableId.ZERO) && !m.getTableId().equals(TableId.ALL)) {
             s.append(" table=").append(m.getTableId().getValue());
         }
