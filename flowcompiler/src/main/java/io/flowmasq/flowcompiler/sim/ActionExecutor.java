@@ -23,6 +23,7 @@ public final class ActionExecutor {
     private ActionExecutor() {
     }
 
+    @SuppressWarnings("fallthrough") // Nicira dec_ttl deliberately shares dec_nw_ttl's branch
     public static SimResult execute(List<OFAction> actions, SimPacket packet, Long cookie) {
         List<SimResult.Output> outputs = new ArrayList<>();
         boolean toController = false;
