@@ -20,6 +20,9 @@ public final class NaptAllocator {
     private final List<IPv4Address> addresses;
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> ports = new HashMap<>();
 
+    /** How long a released port is not preserved for a new binding (see {@link PortAllocator}). */
+    public static final long PORT_COOLDOWN_MS = 30_000;
+
     public NaptAllocator(List<IPv4Address> publicAddresses, PortRange range) {
         if (publicAddresses.isEmpty()) {
             throw new IllegalArgumentException("no public addresses");
@@ -28,7 +31,7 @@ public final class NaptAllocator {
         for (IPv4Address a : addresses) {
             Map<Protocol, PortAllocator> perProtocol = new EnumMap<>(Protocol.class);
             for (Protocol p : Protocol.values()) {
-                perProtocol.put(p, new PortAllocator(range.first(), range.last()));
+                perProtocol.put(p, new PortAllocator(range.first(), range.last(), PORT_COOLDOWN_MS));
             }
             ports.put(a, perProtocol);
         }
@@ -40,15 +43,15 @@ public final class NaptAllocator {
     }
 
     /** A fresh public endpoint for {@code inside}, or empty when its public address has no free port. */
-    public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside) {
+    public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
         IPv4Address address = pairedAddress(inside.address());
-        int port = ports.get(address).get(protocol).allocate(inside.port());
+        int port = ports.get(address).get(protocol).allocate(inside.port(), now);
         return port < 0 ? Optional.empty() : Optional.of(new Endpoint(address, port));
     }
 
-    public boolean release(Protocol protocol, Endpoint external) {
+    public boolean release(Protocol protocol, Endpoint external, long now) {
         Map<Protocol, PortAllocator> perProtocol = ports.get(external.address());
-        return perProtocol != null && perProtocol.get(protocol).release(external.port());
+        return perProtocol != null && perProtocol.get(protocol).release(external.port(), now);
     }
 
     public int freePorts(Protocol protocol, IPv4Address address) {

@@ -52,7 +52,7 @@ final class NaptTranslator {
             counters.increment("nat.packet_in.existing_binding");
             return List.of(compiler.forwardOutbound(existing.get().spec(), ref));
         }
-        Optional<Endpoint> external = allocator.allocate(protocol, insideEndpoint);
+        Optional<Endpoint> external = allocator.allocate(protocol, insideEndpoint, now);
         if (external.isEmpty()) {
             counters.increment("nat.allocation_failed");
             LOG.warn("switch {}: no free {} port on {} for {}; packet dropped, no binding evicted",

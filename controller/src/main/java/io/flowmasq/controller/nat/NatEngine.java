@@ -97,7 +97,7 @@ public final class NatEngine {
             return List.of(); // the partner flow of a binding already released
         }
         Binding b = gone.get();
-        allocator.release(b.protocol(), b.external());
+        allocator.release(b.protocol(), b.external(), now);
         boolean idle = removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT;
         counters.increment(idle ? "nat.binding_expired" : "nat.binding_removed");
         LOG.info("switch {}: binding {} {} {} -> {} {} after {} s", config.name(), b.id(), b.protocol().label(),

@@ -167,6 +167,27 @@ class NatEngineTest {
 
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aBindingRecreatedRightAfterExpiryGetsAnotherPublicPort(OFVersion v) {
+        EngineHarness h = new EngineHarness(v).connected();
+        h.packetIn(P1, udpFromH1(45555, "198.51.100.7", 53));
+        Binding old = h.engine.bindings().byInside(Protocol.UDP, Endpoint.of("10.0.0.11", 45555)).orElseThrow();
+        assertEquals(45555, old.external().port());
+        h.now += 3_000;
+        h.expire(Cookies.binding(old.id()).getValue());
+        h.now += 500;
+        h.packetIn(P1, udpFromH1(45555, "198.51.100.7", 53));
+        Binding again = h.engine.bindings().byInside(Protocol.UDP, Endpoint.of("10.0.0.11", 45555)).orElseThrow();
+        assertTrue(again.external().port() != 45555, "the old port is cooling down");
+        h.now += NaptAllocator.PORT_COOLDOWN_MS;
+        h.routerAnswersArp();
+        h.expire(Cookies.binding(again.id()).getValue());
+        h.packetIn(P1, udpFromH1(45555, "198.51.100.7", 53));
+        assertEquals(45555, h.engine.bindings().byInside(Protocol.UDP, Endpoint.of("10.0.0.11", 45555))
+                .orElseThrow().external().port(), "preserved again after the cooldown");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void firstPacketWaitsForTheNextHopArpAndIsSentWhenItAnswers(OFVersion v) {
         EngineHarness h = new EngineHarness(v);
         h.apply(h.engine.onConnect(h.now));

@@ -60,6 +60,15 @@ class PortAllocatorTest {
     }
 
     @Test
+    void aRecentlyReleasedPortIsNotPreservedUntilItsCooldownEnds() {
+        PortAllocator a = new PortAllocator(1000, 1003, 30_000);
+        assertEquals(1002, a.allocate(1002, 0));
+        assertTrue(a.release(1002, 5_000));
+        assertEquals(1000, a.allocate(1002, 10_000), "still cooling down: another port");
+        assertEquals(1002, a.allocate(1002, 35_000), "cooled down: preserved again");
+    }
+
+    @Test
     void rejectsBadRanges() {
         assertThrows(IllegalArgumentException.class, () -> new PortAllocator(0, 10));
         assertThrows(IllegalArgumentException.class, () -> new PortAllocator(10, 9));
