@@ -1,0 +1,233 @@
+#!/usr/bin/python3
+"""flowmasq demo: IP masquerade on an Open vSwitch switch, end to end.
+
+Brings up the flowmasq topology (h1, h2 inside 10.0.0.0/24; ext outside on
+203.0.113.0/24) on a userspace OVS bridge with the flowmasq controller
+(OpenFlow 1.3), shows NAT at work, tears everything down and prints a
+SUMMARY.  Exit status 0 only if every step passed.
+
+    make build && sudo /usr/bin/python3 mininet/demo.py [--of10] [--keep]
+"""
+
+import argparse
+import os
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import flowmasq_net as fnet  # noqa: E402
+from flowmasq_topo import EXT_IP, H1_IP, H2_IP, OUTSIDE_ADDRESS  # noqa: E402
+
+RESULTS = []   # (step, ok, detail)
+
+
+def heading(text):
+    print('\n' + '=' * 72)
+    print('  ' + text)
+    print('=' * 72, flush=True)
+
+
+def step(name):
+    """Decorator: run a demo step, record PASS/FAIL, never raise."""
+    def wrap(fn):
+        def run(*args, **kwargs):
+            heading(name)
+            try:
+                detail = fn(*args, **kwargs)
+                RESULTS.append((name, True, detail or ''))
+                print('--> PASS %s' % (detail or ''))
+                return True
+            except Exception as e:  # pylint: disable=broad-except
+                RESULTS.append((name, False, str(e).splitlines()[0]
+                                if str(e) else type(e).__name__))
+                print('--> FAIL: %s' % e)
+                if not isinstance(e, AssertionError):
+                    traceback.print_exc()
+                return False
+        return run
+    return wrap
+
+
+@step('HTTP download: 10 MB from ext (203.0.113.10) to h1 (10.0.0.11)')
+def demo_http(fm):
+    server, path, digest = fm.start_http_server(port=8000,
+                                                size=10 * 1024 * 1024)
+    out = fm.workdir / 'demo-download.bin'
+    try:
+        rc, summary = fm.http_download(
+            'h1', 'http://%s:8000/%s' % (EXT_IP, path.name), out)
+    finally:
+        fm.kill(server)
+    print('h1$ curl http://%s:8000/%s  ->  %s' % (EXT_IP, path.name, summary))
+    assert rc == 0, 'curl failed (rc=%s)' % rc
+    got = fnet.sha256_file(out)
+    size = out.stat().st_size
+    print('served   %10d bytes  sha256 %s' % (path.stat().st_size, digest))
+    print('received %10d bytes  sha256 %s' % (size, got))
+    assert got == digest, 'sha256 mismatch'
+    return '%d bytes, sha256 match' % size
+
+
+@step('iperf3: TCP h1 -> ext for 3 s')
+def demo_iperf(fm):
+    rc, data, raw = fm.iperf(client='h1', seconds=3)
+    assert data is not None and 'error' not in data and rc == 0, \
+        'iperf3 failed (rc=%s): %s' % (rc, (data or {}).get('error',
+                                                           raw[-300:]))
+    r = data['end']['sum_received']
+    line = ('%.1f s  %.1f MBytes  %.1f Mbit/s received'
+            % (r['seconds'], r['bytes'] / 1e6, r['bits_per_second'] / 1e6))
+    print('[SUM] ' + line)
+    assert r['bytes'] > 0
+    return line
+
+
+@step('UDP: request from h2 (10.0.0.12) to an echo server on ext')
+def demo_udp(fm):
+    server = fm.start_udp_echo(port=7777)
+    try:
+        reply, peer, raw = fm.udp_request('h2', EXT_IP, 7777,
+                                          'hello through flowmasq')
+    finally:
+        fm.kill(server)
+    seen = server.stdout.read().decode('utf-8', 'replace').strip()
+    print('h2 got : %s' % raw)
+    print('ext saw: %s' % seen.replace('listening\n', ''))
+    assert reply == 'hello through flowmasq', 'no/wrong reply'
+    assert ('from %s:' % OUTSIDE_ADDRESS) in seen, \
+        'ext did not see the public address'
+    return 'reply matched'
+
+
+@step('Bindings held by the controller (GET /api/v1/bindings)')
+def demo_bindings(fm):
+    bindings = fm.bindings()
+    cols = ('id', 'protocol', 'inside', 'public', 'state', 'age', 'idle',
+            'cookie')
+    rows = [(str(b.get('id')), str(b.get('protocol')),
+             '%s:%s' % (b.get('insideAddress'), b.get('insidePort')),
+             '%s:%s' % (b.get('publicAddress'), b.get('publicPort')),
+             str(b.get('state')), '%ss' % b.get('ageSeconds'),
+             '%ss' % b.get('idleTimeoutSeconds'), str(b.get('cookie')))
+            for b in bindings]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)
+              for i, c in enumerate(cols)]
+    fmt = '  '.join('%%-%ds' % w for w in widths)
+    print(fmt % cols)
+    print(fmt % tuple('-' * w for w in widths))
+    for r in rows:
+        print(fmt % r)
+    inside = {b.get('insideAddress') for b in bindings}
+    assert H1_IP in inside and H2_IP in inside, \
+        'expected bindings for %s and %s' % (H1_IP, H2_IP)
+    return '%d bindings' % len(bindings)
+
+
+@step('Flow table: the rewrite actions in the switch (ovs-ofctl dump-flows)')
+def demo_flows(fm):
+    lines = fm.dump_flows()
+    print('# ovs-ofctl -O %s dump-flows %s' % (fm.of_version, fm.switch_name))
+    for l in lines:
+        print(l)
+    rewrites = [l for l in lines if OUTSIDE_ADDRESS in l.split('actions=')[1]]
+    assert rewrites, 'no flow rewrites to %s' % OUTSIDE_ADDRESS
+    return '%d flows, %d rewrite to %s' % (len(lines), len(rewrites),
+                                           OUTSIDE_ADDRESS)
+
+
+@step('tcpdump on ext: the outside sees only 203.0.113.1')
+def demo_capture(fm):
+    cap, pcap = fm.start_capture('ext', name='demo.pcap')
+    server, path, _ = fm.start_http_server(port=8001, size=100000,
+                                           name='small.bin')
+    echo = fm.start_udp_echo(port=7778)
+    try:
+        fm.http_download('h1', 'http://%s:8001/small.bin' % EXT_IP,
+                         fm.workdir / 'demo-small.bin', timeout=30)
+        fm.udp_request('h2', EXT_IP, 7778, 'capture')
+    finally:
+        lines = fm.stop_capture(cap, pcap)
+        fm.kill(server)
+        fm.kill(echo)
+    pkts = fnet.ipv4_packets(lines)
+    srcs = sorted({p[0] for p in pkts})
+    tcp = next((l for l in lines if 'IP %s.' % OUTSIDE_ADDRESS in l and
+                'Flags' in l), None)
+    udp = next((l for l in lines if 'IP %s.' % OUTSIDE_ADDRESS in l and
+                'UDP' in l), None)
+    print('ext-eth0$ tcpdump -nn  (%d packets)' % len(lines))
+    for l in (tcp, udp):
+        if l:
+            print('  ' + l)
+    print('IPv4 source addresses seen: %s' % ', '.join(srcs))
+    leaks = [l for l in lines if '10.0.0.' in l]
+    assert not leaks, 'inside address seen outside: %s' % leaks[0]
+    assert tcp and udp, 'no TCP/UDP packet from %s captured' % OUTSIDE_ADDRESS
+    assert set(srcs) <= {OUTSIDE_ADDRESS, EXT_IP}, srcs
+    return 'sources: %s' % ', '.join(srcs)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--of10', action='store_true',
+                    help='use OpenFlow 1.0 instead of 1.3')
+    ap.add_argument('--keep', action='store_true',
+                    help='keep the work directory (controller log, pcap)')
+    args = ap.parse_args()
+    of_version = 'OpenFlow10' if args.of10 else 'OpenFlow13'
+
+    heading('flowmasq demo: bringing up controller + topology (%s)'
+            % of_version)
+    fm = fnet.FlowmasqNet(of_version=of_version)
+    up = False
+    try:
+        try:
+            fm.start()
+            up = True
+            print('bridge %s (userspace datapath), controller OpenFlow '
+                  '127.0.0.1:%d, REST %s' % (fm.switch_name, fm.of_port,
+                                             fm.rest_url))
+            print('inside : h1 %s, h2 %s  (default route via 10.0.0.1)'
+                  % (H1_IP, H2_IP))
+            print('outside: ext %s  ("the Internet"; NAT address %s)'
+                  % (EXT_IP, OUTSIDE_ADDRESS))
+            RESULTS.append(('bring-up', True, fm.switch_name))
+        except Exception as e:  # pylint: disable=broad-except
+            print('FAILED to bring up: %s' % e)
+            RESULTS.append(('bring-up', False, str(e).splitlines()[0]))
+        if up:
+            demo_http(fm)
+            demo_iperf(fm)
+            demo_udp(fm)
+            demo_bindings(fm)
+            demo_flows(fm)
+            demo_capture(fm)
+        ok = all(r[1] for r in RESULTS)
+        if not ok and up:
+            fm.failed = True
+            heading('diagnostics')
+            print(fm.diagnostics())
+        if args.keep:
+            fm.failed = True
+    finally:
+        heading('tearing down')
+        fm.stop()
+        if fm.failed:
+            print('work directory kept: %s' % fm.workdir)
+
+    ok = all(r[1] for r in RESULTS)
+    print('\n' + '#' * 72)
+    print('SUMMARY')
+    for name, passed, detail in RESULTS:
+        print('  %-4s  %-66s' % ('PASS' if passed else 'FAIL', name))
+        if detail:
+            print('        %s' % detail[:200])
+    print('RESULT: %s' % ('ALL PASSED' if ok else 'FAILED'))
+    print('#' * 72)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

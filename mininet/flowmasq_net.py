@@ -1,0 +1,810 @@
+"""Helper library for the flowmasq end-to-end tests and the demo.
+
+It starts the real controller (``controller/target/flowmasq.jar``) on free
+loopback ports with a generated configuration, brings up the Mininet topology
+of :mod:`flowmasq_topo` on an Open vSwitch userspace bridge with a unique
+name, waits until the controller reports the switch as connected, and offers
+small helpers for REST calls, flow dumps and traffic between the hosts.
+
+Everything runs inside the Mininet hosts' namespaces: the inside network is
+10.0.0.0/24, the outside "Internet" is 203.0.113.0/24 (RFC 5737); nothing is
+routed to the machine's real uplink.
+
+Typical use::
+
+    with FlowmasqNet(of_version='OpenFlow13', udp_timeout=3) as fm:
+        print(fm.bindings())
+        print('\\n'.join(fm.dump_flows()))
+
+Teardown (Mininet, the controller process, helper processes, a left-over
+bridge) always runs: on ``__exit__``, on :meth:`stop`, and at interpreter exit.
+"""
+
+import atexit
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from functools import partial
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+# FLOWMASQ_JAR overrides the jar under test (e.g. a build made elsewhere)
+JAR = Path(os.environ.get('FLOWMASQ_JAR') or
+           REPO / 'controller' / 'target' / 'flowmasq.jar')
+PY = '/usr/bin/python3'   # Debian's python3 (has mininet); used in hosts too
+
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import flowmasq_topo as topo  # noqa: E402
+
+OF_VERSIONS = ('OpenFlow13', 'OpenFlow10')
+
+
+class FlowmasqError(Exception):
+    """Something in the environment or the system under test is wrong."""
+
+
+# --------------------------------------------------------------------------
+# small utilities
+
+def free_port(address='127.0.0.1'):
+    """A TCP port that is free on ``address`` right now (bind port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((address, 0))
+        return s.getsockname()[1]
+
+
+def unique_switch_name():
+    """'fm' + 4 random hex digits: unique per run, short enough for IFNAMSIZ."""
+    return 'fm' + secrets.token_hex(2)
+
+
+def run(cmd, timeout=30, check=False):
+    """Run a command in the root namespace; returns CompletedProcess."""
+    return subprocess.run(cmd, shell=isinstance(cmd, str), timeout=timeout,
+                          check=check, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def tail(path, lines=60):
+    try:
+        with open(path, 'r', errors='replace') as f:
+            return ''.join(f.readlines()[-lines:])
+    except OSError as e:
+        return '<cannot read %s: %s>' % (path, e)
+
+
+def ovs_running():
+    return run('ovs-vsctl -t 5 show', timeout=10).returncode == 0
+
+
+def check_prerequisites(need_jar=True):
+    """Raise FlowmasqError (never skip) if something needed is missing."""
+    problems = []
+    if os.geteuid() != 0:
+        problems.append('must run as root (Mininet needs it)')
+    try:
+        import mininet.net  # noqa: F401  pylint: disable=import-outside-toplevel
+    except ImportError as e:
+        problems.append('python module mininet not importable from %s (%s); '
+                        'use /usr/bin/python3 and install the Debian package '
+                        '"mininet"' % (sys.executable, e))
+    for tool in ('ovs-vsctl', 'ovs-ofctl', 'mnexec', 'java', 'curl', 'iperf3',
+                 'tcpdump', 'ethtool', 'socat', 'ip'):
+        if not shutil.which(tool):
+            problems.append('%s not found on PATH' % tool)
+    if not os.path.exists(PY):
+        problems.append('%s missing' % PY)
+    if shutil.which('ovs-vsctl') and not ovs_running():
+        # try once to start it (the install script does the same)
+        run('/usr/share/openvswitch/scripts/ovs-ctl start', timeout=60)
+        if not ovs_running():
+            problems.append('Open vSwitch is not running ("ovs-vsctl show" '
+                            'fails; try /usr/share/openvswitch/scripts/'
+                            'ovs-ctl start)')
+    if need_jar and not JAR.is_file():
+        problems.append('controller jar %s missing (run "make build")' % JAR)
+    if problems:
+        raise FlowmasqError('e2e prerequisites not met:\n  - '
+                            + '\n  - '.join(problems))
+
+
+_NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_get(url, timeout=5.0):
+    """GET url (never via a proxy). Returns (status, parsed JSON or text).
+
+    Raises OSError/URLError if nothing answers."""
+    try:
+        with _NO_PROXY_OPENER.open(url, timeout=timeout) as r:
+            status, body = r.status, r.read()
+    except urllib.error.HTTPError as e:
+        status, body = e.code, e.read()
+    text = body.decode('utf-8', 'replace')
+    try:
+        return status, json.loads(text)
+    except ValueError:
+        return status, text
+
+
+def make_config(of_port, rest_port, switch_name, udp_timeout=None,
+                of_address='127.0.0.1', rest_address='127.0.0.1',
+                profile='rfc', extra_timers=None):
+    """The controller configuration (a dict) for the flowmasq topology."""
+    timers = {'profile': profile}
+    if udp_timeout is not None:
+        timers['udp'] = udp_timeout
+    if extra_timers:
+        timers.update(extra_timers)
+    return {
+        'openflow': {'address': of_address, 'port': of_port},
+        'rest': {'address': rest_address, 'port': rest_port},
+        'timers': timers,
+        'switches': [{
+            'dpid': topo.DPID_COLON,
+            'name': switch_name,
+            'inside': [{
+                'ports': list(topo.INSIDE_PORTS),
+                'gateway': '%s/%d' % (topo.INSIDE_GATEWAY, topo.INSIDE_PREFIX),
+                'mac': topo.INSIDE_MAC,
+            }],
+            'outside': {
+                'port': topo.OUTSIDE_PORT,
+                'address': '%s/%d' % (topo.OUTSIDE_ADDRESS,
+                                      topo.OUTSIDE_PREFIX),
+                'mac': topo.OUTSIDE_MAC,
+                'nextHop': topo.EXT_IP,
+            },
+        }],
+    }
+
+
+# --------------------------------------------------------------------------
+# flows
+
+_FLOW_FIELD = re.compile(r'(\w+)=([^,\s]+)')
+
+
+def parse_flow(line):
+    """Parse one ovs-ofctl dump-flows line into a dict.
+
+    Keys: cookie (int), priority (int), n_packets (int), n_bytes (int),
+    table (int), match (str), actions (str), line (str)."""
+    line = line.strip()
+    flow = {'line': line, 'cookie': 0, 'priority': 32768, 'n_packets': 0,
+            'n_bytes': 0, 'table': 0, 'match': '', 'actions': ''}
+    head, _, actions = line.partition('actions=')
+    flow['actions'] = actions.strip()
+    parts = [p.strip() for p in head.replace(', ', ',').split(',')]
+    match = []
+    for p in parts:
+        if not p:
+            continue
+        k, eq, v = p.partition('=')
+        k = k.strip()
+        v = v.strip()
+        if k in ('cookie',):
+            flow['cookie'] = int(v, 16) if v.startswith('0x') else int(v)
+        elif k in ('n_packets', 'n_bytes', 'table', 'priority'):
+            flow[k] = int(v)
+        elif k in ('duration', 'idle_age', 'hard_age', 'idle_timeout',
+                   'hard_timeout', 'reset_counts', 'send_flow_rem',
+                   'no_packet_counts', 'no_byte_counts', 'importance'):
+            flow[k] = v
+        elif ' ' in p:
+            # "n_bytes=0 idle_timeout=3" etc. separated by spaces
+            for kk, vv in _FLOW_FIELD.findall(p):
+                if kk == 'priority':
+                    flow['priority'] = int(vv)
+                else:
+                    match.append('%s=%s' % (kk, vv))
+        else:
+            match.append(p if eq else k)
+    flow['match'] = ','.join(match)
+    return flow
+
+
+def dump_flows_raw(bridge, of_version='OpenFlow13'):
+    """``ovs-ofctl -O <version> dump-flows <bridge>`` output lines (flows)."""
+    r = run(['ovs-ofctl', '-O', of_version, 'dump-flows', bridge], timeout=20)
+    if r.returncode != 0:
+        raise FlowmasqError('ovs-ofctl dump-flows %s failed: %s'
+                            % (bridge, r.stdout))
+    return [l.strip() for l in r.stdout.splitlines()
+            if l.strip() and 'actions=' in l]
+
+
+# --------------------------------------------------------------------------
+# the controller process
+
+class ControllerProcess:
+    """``java -jar flowmasq.jar --config FILE`` with its log in a file."""
+
+    def __init__(self, config_path, log_path, rest_url, jar=JAR,
+                 java_opts=None):
+        self.config_path = str(config_path)
+        self.log_path = str(log_path)
+        self.rest_url = rest_url
+        self.jar = str(jar)
+        self.java_opts = java_opts if java_opts is not None else \
+            os.environ.get('JAVA_OPTS', '').split()
+        self.proc = None
+        self._log = None
+
+    def start(self):
+        self._log = open(self.log_path, 'ab')
+        cmd = ['java'] + self.java_opts + ['-jar', self.jar,
+                                           '--config', self.config_path]
+        self._log.write(('### %s\n' % ' '.join(cmd)).encode())
+        self._log.flush()
+        self.proc = subprocess.Popen(cmd, stdout=self._log,
+                                     stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL,
+                                     start_new_session=True, cwd=str(REPO))
+        return self
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, lines=60):
+        return tail(self.log_path, lines)
+
+    def wait_up(self, timeout=60.0):
+        """Wait until REST /api/v1/health answers (200 or 503)."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise FlowmasqError(
+                    'controller exited with code %s before its REST API came '
+                    'up.\n--- controller log (%s) ---\n%s'
+                    % (self.proc.returncode, self.log_path, self.log_tail()))
+            try:
+                status, body = http_get(self.rest_url + '/api/v1/health',
+                                        timeout=2)
+                if status in (200, 503):
+                    return status, body
+                last = 'HTTP %s: %s' % (status, body)
+            except (OSError, urllib.error.URLError) as e:
+                last = str(e)
+            time.sleep(0.3)
+        raise FlowmasqError(
+            'controller REST API did not answer /api/v1/health within %.0f s '
+            '(last: %s).\n--- controller log (%s) ---\n%s'
+            % (timeout, last, self.log_path, self.log_tail()))
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=10)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+# --------------------------------------------------------------------------
+# the whole set-up
+
+_LIVE = []
+
+
+def _atexit_cleanup():
+    for fm in list(_LIVE):
+        try:
+            fm.stop()
+        except Exception:  # pylint: disable=broad-except
+            pass
+
+
+atexit.register(_atexit_cleanup)
+
+UDP_ECHO_SERVER = r'''
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+print('listening', flush=True)
+while True:
+    data, peer = s.recvfrom(65535)
+    print('from %s:%d %r' % (peer[0], peer[1], data[:64]), flush=True)
+    s.sendto(data, peer)
+'''
+
+UDP_CLIENT = r'''
+import socket, sys
+dst, port, payload = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+sport = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+wait = float(sys.argv[5]) if len(sys.argv) > 5 else 3.0
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', sport))
+s.settimeout(wait)
+s.sendto(payload, (dst, port))
+try:
+    data, peer = s.recvfrom(65535)
+except socket.timeout:
+    print('TIMEOUT')
+    sys.exit(3)
+print('REPLY %s:%d %s' % (peer[0], peer[1], data.decode('utf-8', 'replace')))
+'''
+
+
+class FlowmasqNet:
+    """Controller + Mininet topology, started and torn down together."""
+
+    def __init__(self, of_version='OpenFlow13', udp_timeout=None,
+                 switch_name=None, workdir=None, ready_timeout=45.0,
+                 extra_timers=None, log_level='warning', standalone=False):
+        """standalone=True: no controller, failMode=standalone (a plain
+        learning switch) -- only for smoke-testing the topology itself."""
+        if of_version not in OF_VERSIONS:
+            raise ValueError('of_version must be one of %s' % (OF_VERSIONS,))
+        self.of_version = of_version
+        self.udp_timeout = udp_timeout
+        self.extra_timers = extra_timers
+        self.switch_name = switch_name or unique_switch_name()
+        self.workdir = Path(workdir or tempfile.mkdtemp(
+            prefix='flowmasq-%s-' % self.switch_name))
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.ready_timeout = ready_timeout
+        self.log_level = log_level
+        self.of_port = None
+        self.rest_port = None
+        self.rest_url = None
+        self.config_path = self.workdir / 'flowmasq.json'
+        self.log_path = self.workdir / 'controller.log'
+        self.controller = None
+        self.net = None
+        self.procs = []          # helper processes started in hosts
+        self.failed = False      # set by users to keep the workdir
+        self.standalone = standalone
+        self._stopped = False
+
+    # -- life cycle ------------------------------------------------------
+
+    def start(self):
+        check_prerequisites(need_jar=not self.standalone)
+        _LIVE.append(self)
+        try:
+            if self.standalone:
+                self._start_mininet()
+                return self
+            self._start_controller()
+            self._start_mininet()
+            self.wait_ready(self.ready_timeout)
+            self.wait_base_flows(10.0)
+        except BaseException:
+            self.failed = True
+            self.stop()
+            raise
+        return self
+
+    def _start_controller(self):
+        # the two ports must differ; bind-0 can in theory hand out the same
+        self.of_port = free_port()
+        self.rest_port = free_port()
+        while self.rest_port == self.of_port:
+            self.rest_port = free_port()
+        self.rest_url = 'http://127.0.0.1:%d' % self.rest_port
+        cfg = make_config(self.of_port, self.rest_port, self.switch_name,
+                          udp_timeout=self.udp_timeout,
+                          extra_timers=self.extra_timers)
+        self.config_path.write_text(json.dumps(cfg, indent=2) + '\n')
+        self.controller = ControllerProcess(self.config_path, self.log_path,
+                                            self.rest_url)
+        self.controller.start()
+        self.controller.wait_up(timeout=60.0)
+
+    def _start_mininet(self):
+        # pylint: disable=import-outside-toplevel
+        from mininet.log import setLogLevel
+        from mininet.net import Mininet
+        from mininet.node import OVSSwitch, RemoteController
+        setLogLevel(self.log_level)
+        # a bridge of the same name left over from an earlier crash
+        run(['ovs-vsctl', '--if-exists', 'del-br', self.switch_name])
+        switch = partial(OVSSwitch, datapath='user',
+                         failMode='standalone' if self.standalone else 'secure',
+                         protocols=self.of_version)
+        self.net = Mininet(topo=topo.FlowmasqTopo(switch_name=self.switch_name),
+                           switch=switch, host=topo.FlowmasqHost,
+                           controller=None, autoSetMacs=False,
+                           autoStaticArp=False, build=False,
+                           waitConnected=False)
+        if not self.standalone:
+            self.net.addController('c0', controller=RemoteController,
+                                   ip='127.0.0.1', port=self.of_port)
+        self.net.build()
+        self.net.start()
+        # the switch side of the veths (root namespace): tx checksum offload
+        # off too, and no IPv6 (the kernel would send router solicitations
+        # and MLD reports from them straight into the hosts)
+        for intf in self.switch.intfList():
+            if intf.name != 'lo':
+                run(['ethtool', '-K', intf.name, 'tx', 'off'])
+                run(['sysctl', '-qw',
+                     'net.ipv6.conf.%s.disable_ipv6=1' % intf.name])
+
+    def wait_ready(self, timeout=45.0):
+        """Wait until /api/v1/health says 200 with ready=true."""
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            if not self.controller.alive():
+                raise FlowmasqError(
+                    'controller died while waiting for the switch.\n%s'
+                    % self.diagnostics())
+            try:
+                status, body = http_get(self.rest_url + '/api/v1/health', 2)
+                last = (status, body)
+                if status == 200 and isinstance(body, dict) and \
+                        body.get('ready') is True:
+                    return body
+            except (OSError, urllib.error.URLError) as e:
+                last = str(e)
+            time.sleep(0.3)
+        conn = run(['ovs-vsctl', '--columns=target,is_connected,status',
+                    'list', 'Controller']).stdout
+        raise FlowmasqError(
+            'switch %s (%s) did not become ready within %.0f s; last health '
+            'answer: %r\n--- ovs Controller table ---\n%s\n%s'
+            % (self.switch_name, self.of_version, timeout, last, conn,
+               self.diagnostics()))
+
+    def wait_base_flows(self, timeout=10.0):
+        """Wait until the table-miss (priority 0) flow is installed.
+
+        Does not fail: the tests assert the flows themselves."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if any(f['priority'] == 0 for f in self.flows()):
+                    return True
+            except FlowmasqError:
+                pass
+            time.sleep(0.3)
+        return False
+
+    def stop(self):
+        if self._stopped:
+            return
+        self._stopped = True
+        for p in self.procs:
+            try:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait(timeout=5)
+            except Exception:  # pylint: disable=broad-except
+                pass
+        self.procs = []
+        if self.net is not None:
+            try:
+                self.net.stop()
+            except Exception as e:  # pylint: disable=broad-except
+                print('warning: net.stop() failed: %s' % e, file=sys.stderr)
+        # the bridge and its ports, if Mininet left anything behind
+        run(['ovs-vsctl', '--if-exists', 'del-br', self.switch_name])
+        for port in (1, 2, 3):
+            name = '%s-eth%d' % (self.switch_name, port)
+            if Path('/sys/class/net', name).exists():
+                run(['ip', 'link', 'del', name])
+        if Path('/sys/class/net', self.switch_name).exists():
+            run(['ip', 'link', 'del', self.switch_name])
+        if self.controller is not None:
+            self.controller.stop()
+        if self in _LIVE:
+            _LIVE.remove(self)
+        # big files never survive; logs survive a failure (or FLOWMASQ_KEEP)
+        for big in self.workdir.rglob('*.bin'):
+            try:
+                big.unlink()
+            except OSError:
+                pass
+        if not self.failed and not os.environ.get('FLOWMASQ_KEEP'):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        elif self.workdir.is_dir() and not any(self.workdir.iterdir()):
+            self.workdir.rmdir()   # nothing worth keeping
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.failed = True
+        self.stop()
+        return False
+
+    # -- accessors -------------------------------------------------------
+
+    @property
+    def switch(self):
+        return self.net.get(self.switch_name)
+
+    def host(self, name):
+        return self.net.get(name)
+
+    @property
+    def h1(self):
+        return self.net.get('h1')
+
+    @property
+    def h2(self):
+        return self.net.get('h2')
+
+    @property
+    def ext(self):
+        return self.net.get('ext')
+
+    # -- REST ------------------------------------------------------------
+
+    def rest(self, path, timeout=5.0):
+        """GET path from the controller; returns (status, body)."""
+        return http_get(self.rest_url + path, timeout=timeout)
+
+    def rest_json(self, path):
+        status, body = self.rest(path)
+        if status != 200 or not isinstance(body, dict):
+            raise FlowmasqError('GET %s -> HTTP %s: %r' % (path, status, body))
+        return body
+
+    def health(self):
+        return self.rest('/api/v1/health')
+
+    def bindings(self):
+        """The list of bindings from GET /api/v1/bindings."""
+        return self.rest_json('/api/v1/bindings').get('bindings', [])
+
+    def stats(self):
+        return self.rest_json('/api/v1/stats')
+
+    def counter(self, name):
+        """A counter from /api/v1/stats (0 when absent)."""
+        counters = self.stats().get('counters', {})
+        return counters.get(name, 0)
+
+    def find_bindings(self, protocol=None, inside_address=None,
+                      inside_port=None):
+        out = []
+        for b in self.bindings():
+            if protocol and str(b.get('protocol', '')).lower() != protocol:
+                continue
+            if inside_address and b.get('insideAddress') != inside_address:
+                continue
+            if inside_port is not None and b.get('insidePort') != inside_port:
+                continue
+            out.append(b)
+        return out
+
+    # -- flows -----------------------------------------------------------
+
+    def dump_flows(self):
+        """Flow lines from ``ovs-ofctl -O <version> dump-flows <bridge>``."""
+        return dump_flows_raw(self.switch_name, self.of_version)
+
+    def flows(self):
+        return [parse_flow(l) for l in self.dump_flows()]
+
+    def drop_flow_packets(self):
+        """Sum of n_packets over the priority-0 flows that drop."""
+        return sum(f['n_packets'] for f in self.flows()
+                   if f['priority'] == 0 and
+                   f['actions'] in ('drop', ''))
+
+    # -- diagnostics -----------------------------------------------------
+
+    def diagnostics(self, log_lines=60):
+        out = ['=== flowmasq diagnostics (%s, bridge %s, OF port %s, REST %s, '
+               'workdir %s) ===' % (self.of_version, self.switch_name,
+                                    self.of_port, self.rest_port,
+                                    self.workdir)]
+        if self.controller is not None:
+            out.append('--- controller log tail (%s) ---' % self.log_path)
+            out.append(self.controller.log_tail(log_lines))
+            if not self.controller.alive():
+                out.append('!!! controller process is not running (rc=%s)'
+                           % (self.controller.proc.returncode
+                              if self.controller.proc else None))
+        try:
+            out.append('--- flows ---')
+            out.extend(self.dump_flows())
+        except Exception as e:  # pylint: disable=broad-except
+            out.append('<dump-flows failed: %s>' % e)
+        if self.rest_url and self.controller is not None and \
+                self.controller.alive():
+            for path in ('/api/v1/health', '/api/v1/bindings',
+                         '/api/v1/stats'):
+                try:
+                    out.append('--- GET %s ---' % path)
+                    out.append(json.dumps(self.rest(path), indent=None)[:4000])
+                except Exception as e:  # pylint: disable=broad-except
+                    out.append('<failed: %s>' % e)
+        return '\n'.join(out)
+
+    # -- processes in hosts ------------------------------------------------
+
+    def popen(self, host, args, **kwargs):
+        """Start a helper process in a host; killed on stop()."""
+        kwargs.setdefault('stdout', subprocess.PIPE)
+        kwargs.setdefault('stderr', subprocess.STDOUT)
+        p = self.host(host).popen(args, **kwargs)
+        self.procs.append(p)
+        return p
+
+    def pexec(self, host, args, timeout=30):
+        """Run a command in a host with a time limit; (out, err, rc)."""
+        return self.host(host).pexec(['timeout', str(int(timeout))] + args)
+
+    def kill(self, proc, sig=signal.SIGTERM):
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=5)
+        if proc in self.procs:
+            self.procs.remove(proc)
+
+    def wait_listening(self, host, port, proto='tcp', timeout=10.0):
+        """Wait until something listens on port in host (ss)."""
+        flag = '-ltnH' if proto == 'tcp' else '-lunH'
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            out, _, _ = self.pexec(host, ['ss', flag, 'sport', '=',
+                                          ':%d' % port], timeout=5)
+            if out.strip():
+                return True
+            time.sleep(0.1)
+        raise FlowmasqError('nothing listening on %s %s/%d after %.0f s'
+                            % (host, proto, port, timeout))
+
+    def script(self, name, text):
+        path = self.workdir / name
+        path.write_text(text)
+        return str(path)
+
+    # -- traffic helpers -----------------------------------------------------
+
+    def start_http_server(self, port=8000, size=10 * 1024 * 1024,
+                          name='file.bin'):
+        """Serve a file of ``size`` random bytes from ext; returns
+        (process, path, sha256)."""
+        docroot = self.workdir / 'www'
+        docroot.mkdir(exist_ok=True)
+        path = docroot / name
+        with open(path, 'wb') as f:
+            f.write(os.urandom(size))
+        # the docroot's big files are removed in stop()
+        digest = sha256_file(path)
+        p = self.popen('ext', [PY, '-m', 'http.server', str(port), '--bind',
+                               topo.EXT_IP, '--directory', str(docroot)])
+        self.wait_listening('ext', port)
+        return p, path, digest
+
+    def http_download(self, host, url, out_path, timeout=120):
+        """curl url from host into out_path; returns (rc, curl -w summary)."""
+        out, err, rc = self.pexec(host, [
+            'curl', '--noproxy', '*', '-sS', '--max-time', str(timeout),
+            '-o', str(out_path), '-w',
+            'http_code=%{http_code} size=%{size_download} '
+            'speed=%{speed_download} time=%{time_total}', url],
+            timeout=timeout + 10)
+        return rc, (out + err).strip()
+
+    def start_udp_echo(self, port=7777):
+        """A UDP echo server on ext:port (prints the peers it saw)."""
+        script = self.script('udp_echo.py', UDP_ECHO_SERVER)
+        p = self.popen('ext', [PY, '-u', script, topo.EXT_IP, str(port)])
+        self.wait_listening('ext', port, proto='udp')
+        return p
+
+    def udp_request(self, host, dst, port, payload, sport=0, wait=3.0):
+        """Send payload from host (optionally from sport); returns
+        (reply payload or None, peer 'ip:port' or None, raw output)."""
+        script = self.script('udp_client.py', UDP_CLIENT)
+        out, err, rc = self.pexec(host, [PY, script, dst, str(port), payload,
+                                         str(sport), str(wait)],
+                                  timeout=wait + 10)
+        raw = (out + err).strip()
+        if rc == 0 and out.startswith('REPLY '):
+            _, peer, data = out.rstrip('\n').split(' ', 2)
+            return data, peer, raw
+        return None, None, raw
+
+    def iperf(self, client='h1', seconds=5, port=5201, timeout=None):
+        """iperf3 TCP client -> server on ext; returns (rc, json or None,
+        raw output)."""
+        srv = self.popen('ext', ['iperf3', '-s', '-1', '-B', topo.EXT_IP,
+                                 '-p', str(port)])
+        try:
+            self.wait_listening('ext', port)
+            out, err, rc = self.pexec(
+                client, ['iperf3', '-c', topo.EXT_IP, '-p', str(port),
+                         '-t', str(seconds), '-J'],
+                timeout=timeout or seconds + 30)
+        finally:
+            self.kill(srv)
+        try:
+            data = json.loads(out)
+        except ValueError:
+            data = None
+        return rc, data, (out + err)
+
+    def start_capture(self, host='ext', intf=None, name='capture.pcap'):
+        """tcpdump on a host's interface into a pcap file; returns
+        (process, path)."""
+        intf = intf or '%s-eth0' % host
+        path = self.workdir / name
+        # --immediate-mode: without it packets wait in the kernel ring until
+        # a block fills or a 1 s timeout, and a short capture stopped with
+        # SIGINT can come back empty
+        p = self.popen(host, ['tcpdump', '-i', intf, '-n', '-U',
+                              '--immediate-mode', '-w', str(path)],
+                       stderr=subprocess.PIPE,
+                       stdout=subprocess.DEVNULL)
+        # tcpdump prints "listening on ..." on stderr once capturing
+        deadline = time.monotonic() + 10
+        line = b''
+        while time.monotonic() < deadline:
+            line = p.stderr.readline()
+            if b'listening on' in line or not line:
+                break
+        if p.poll() is not None:
+            raise FlowmasqError('tcpdump failed: %s' % line)
+        time.sleep(0.2)
+        return p, path
+
+    def stop_capture(self, proc, path):
+        """Stop tcpdump and return the decoded lines (tcpdump -nn -r)."""
+        time.sleep(0.5)
+        self.kill(proc, signal.SIGINT)
+        r = run(['tcpdump', '-nn', '-r', str(path)], timeout=30)
+        return [l for l in r.stdout.splitlines()
+                if l and not l.startswith('reading from')]
+
+
+IPV4_LINE = re.compile(
+    r'\bIP (\d+\.\d+\.\d+\.\d+)(?:\.(\d+))? > (\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?:'
+    r'\s*(.*)')
+
+
+def ipv4_packets(lines):
+    """(src, sport, dst, dport, rest) for each IPv4 line of tcpdump -nn."""
+    out = []
+    for l in lines:
+        m = IPV4_LINE.search(l)
+        if m:
+            out.append(m.groups())
+    return out

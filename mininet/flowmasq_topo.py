@@ -1,0 +1,116 @@
+"""flowmasq test topology: one OpenFlow switch acting as a NAT gateway.
+
+::
+
+            10.0.0.0/24 (inside)                 203.0.113.0/24 ("Internet")
+    h1 10.0.0.11 ---- port 1 +-----------+
+                             |  switch   | port 3 ---- ext 203.0.113.10
+    h2 10.0.0.12 ---- port 2 | dpid 0..1 |
+                             +-----------+
+      default route via 10.0.0.1            no default route; the NAT's public
+      (the gateway, answered by             address 203.0.113.1 is on-link
+       the controller)
+
+The switch has datapath id 0000000000000001 (the controller's config calls it
+``00:00:00:00:00:00:00:01``); h1 is on OpenFlow port 1, h2 on port 2 and ext
+on port 3.  ``ext`` has no default route: it is "the Internet", and the
+replies it sends to 203.0.113.1 are on-link.
+
+Interactive use with a controller already running on 127.0.0.1:6653 (the
+userspace datapath is required where there is no OVS kernel module)::
+
+    sudo mn --custom mininet/flowmasq_topo.py --topo flowmasq \\
+        --controller remote,ip=127.0.0.1,port=6653 \\
+        --switch ovs,datapath=user,failMode=secure,protocols=OpenFlow13
+
+(``protocols=OpenFlow10`` works as well; add ``--wait`` so the CLI starts only
+once the switch is connected to the controller.)  The hosts of this topology use
+:class:`FlowmasqHost`, which turns tx checksum offload off on their
+interfaces: without that, TCP does not work across the OVS userspace datapath
+(ping still does).  It is also registered in ``hosts`` as ``fmhost``
+(``--host fmhost``).  A different switch name can be passed as
+``--topo flowmasq,switch_name=fm1234`` (at most 10 characters: the switch
+ports are the interfaces ``<name>-eth<port>``, and Linux allows 15).
+
+Beware: when ``mn`` hits an exception it runs its global cleanup (like
+``mn -c``: kills every Mininet process and removes every ``*-ethN`` link on
+the machine); the test driver does not use ``mn`` for that reason.
+
+From Python (the test driver, :mod:`flowmasq_net`)::
+
+    from flowmasq_topo import FlowmasqTopo, FlowmasqHost
+    topo = FlowmasqTopo(switch_name='fm1a2b')
+"""
+
+from mininet.node import Host
+from mininet.topo import Topo
+
+DPID = '0000000000000001'
+DPID_COLON = '00:00:00:00:00:00:00:01'
+
+INSIDE_GATEWAY = '10.0.0.1'
+INSIDE_PREFIX = 24
+OUTSIDE_ADDRESS = '203.0.113.1'
+OUTSIDE_PREFIX = 24
+
+# name -> (ip/prefix, mac, switch port, default route or None).
+# (Not called HOSTS: "mn --custom" copies every module-level name of this
+# file into its own globals, and mn has a HOSTS dict of its own.)
+HOST_TABLE = {
+    'h1': ('10.0.0.11/24', '00:00:00:00:00:11', 1, 'via ' + INSIDE_GATEWAY),
+    'h2': ('10.0.0.12/24', '00:00:00:00:00:12', 2, 'via ' + INSIDE_GATEWAY),
+    'ext': ('203.0.113.10/24', '00:00:00:00:00:a0', 3, None),
+}
+
+H1_IP = '10.0.0.11'
+H2_IP = '10.0.0.12'
+EXT_IP = '203.0.113.10'
+
+INSIDE_PORTS = [1, 2]
+OUTSIDE_PORT = 3
+
+# Gateway MACs used in the controller configuration (locally administered).
+INSIDE_MAC = '02:f1:00:00:00:01'
+OUTSIDE_MAC = '02:f1:00:00:00:02'
+
+
+class FlowmasqHost(Host):
+    """A Mininet host whose interfaces have tx checksum offload off.
+
+    With the OVS userspace datapath, packets from a veth with tx checksum
+    offload on leave with an unfilled TCP/UDP checksum and are dropped by the
+    receiver.  IPv6 is switched off too, so that the only traffic in the
+    topology is the IPv4 the tests send (no router solicitations or MLD
+    reports reaching the controller or a capture).
+    """
+
+    def config(self, **params):
+        r = super().config(**params)
+        for intf in self.intfList():
+            if intf.name == 'lo':
+                continue
+            self.cmd('ethtool -K %s tx off >/dev/null 2>&1' % intf.name)
+        for key in ('all', 'default', 'lo'):
+            self.cmd('sysctl -qw net.ipv6.conf.%s.disable_ipv6=1 '
+                     '>/dev/null 2>&1' % key)
+        return r
+
+
+class FlowmasqTopo(Topo):
+    """h1, h2 (inside) and ext (outside) on one switch, ports 1, 2, 3."""
+
+    def build(self, switch_name='s1'):  # pylint: disable=arguments-differ
+        if len(switch_name) > 10:
+            # '<name>-eth3' must fit in IFNAMSIZ-1 = 15 characters
+            raise ValueError('switch name %r too long (max 10 characters)'
+                             % switch_name)
+        sw = self.addSwitch(switch_name, dpid=DPID)
+        for name, (ip, mac, port, route) in HOST_TABLE.items():
+            h = self.addHost(name, cls=FlowmasqHost, ip=ip, mac=mac,
+                             defaultRoute=route)
+            # port1: the host side (eth0); port2: the OpenFlow port number
+            self.addLink(h, sw, port1=0, port2=port)
+
+
+topos = {'flowmasq': FlowmasqTopo}
+hosts = {'fmhost': FlowmasqHost}

@@ -1,0 +1,347 @@
+"""End-to-end tests: the real controller, Open vSwitch (userspace datapath)
+and Mininet hosts.
+
+Run as root with Debian's Python (it has the mininet package)::
+
+    make build && /usr/bin/python3 -m pytest -v mininet/tests
+
+The topology (see ``mininet/flowmasq_topo.py``) is started once per OpenFlow
+version (OF1.3 and OF1.0).  All traffic stays inside the Mininet hosts'
+namespaces: inside 10.0.0.0/24, outside 203.0.113.0/24.  A test that cannot
+run (not root, no OVS, no mininet, no controller jar) fails -- it never skips.
+
+Set FLOWMASQ_KEEP=1 to keep the work directory (controller log, config,
+captures) of a passing run; a failing run always keeps it.
+"""
+
+import contextlib
+import os
+import re
+import sys
+import time
+import uuid
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..'))
+
+import flowmasq_net as fnet  # noqa: E402
+from flowmasq_net import FlowmasqNet  # noqa: E402
+from flowmasq_topo import (EXT_IP, H1_IP, H2_IP, OUTSIDE_ADDRESS,  # noqa: E402
+                           OUTSIDE_MAC, OUTSIDE_PORT)
+
+# mininet's own distutils.StrictVersion use is noise here
+pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
+
+UDP_IDLE_TIMEOUT = 3
+MB10 = 10 * 1024 * 1024
+
+
+@pytest.fixture(scope='module', params=['OpenFlow13', 'OpenFlow10'],
+                ids=['of13', 'of10'])
+def fm(request):
+    """Controller + topology for one OpenFlow version (started once)."""
+    net = FlowmasqNet(of_version=request.param, udp_timeout=UDP_IDLE_TIMEOUT)
+    problem = None
+    try:
+        net.start()
+    except Exception as e:  # pylint: disable=broad-except
+        problem = e
+    if problem is not None:
+        # FAIL (never skip) with the reason and the controller log tail
+        pytest.fail('could not bring up flowmasq (%s): %s'
+                    % (request.param, problem), pytrace=False)
+    print('\n[flowmasq %s] bridge %s, OpenFlow port %d, REST %s, workdir %s'
+          % (net.of_version, net.switch_name, net.of_port, net.rest_url,
+             net.workdir))
+    yield net
+    net.stop()
+    if net.failed:
+        print('[flowmasq %s] kept work directory %s'
+              % (net.of_version, net.workdir))
+
+
+@contextlib.contextmanager
+def diag(fm, what):
+    """On any failure inside, print diagnostics (controller log, flows,
+    REST state) and keep the work directory."""
+    try:
+        yield
+    except BaseException:
+        fm.failed = True
+        print('\n##### %s failed (%s) #####' % (what, fm.of_version))
+        print(fm.diagnostics())
+        raise
+
+
+def _cookie(value):
+    if isinstance(value, int):
+        return value
+    return int(str(value), 16) if str(value).startswith('0x') else int(value)
+
+
+def _mentions_port(flow, port):
+    """Does the flow's match or actions mention this L4 port?"""
+    text = flow['match'] + ' ' + flow['actions']
+    return re.search(r'(?:tp_src|tp_dst|udp_src|udp_dst|tcp_src|tcp_dst)'
+                     r'=%d\b|[:=]%d->(?:tp|udp|tcp)_(?:src|dst)\b'
+                     r'|mod_tp_(?:src|dst):%d\b' % (port, port, port),
+                     text) is not None
+
+
+# --------------------------------------------------------------------------
+
+def test_pipeline_ready(fm):
+    """The switch is connected and the base pipeline is installed."""
+    with diag(fm, 'pipeline'):
+        status, body = fm.health()
+        assert status == 200 and body.get('ready') is True, (status, body)
+        flows = fm.flows()
+        drops = [f for f in flows if f['priority'] == 0]
+        assert drops, 'no priority-0 (table-miss) flow installed'
+        assert any(f['actions'] == 'drop' for f in drops), \
+            'no priority-0 drop flow: %s' % [f['line'] for f in drops]
+        arp = [f for f in flows if 'arp' in f['match'] and
+               'controller' in f['actions'].lower()]
+        assert arp, 'no ARP -> controller flow for the gateway addresses'
+
+
+def test_http_download_10mb(fm):
+    """A 10 MB HTTP download from ext to h1 arrives intact."""
+    with diag(fm, 'http download'):
+        server, path, digest = fm.start_http_server(port=8000, size=MB10,
+                                                    name='file.bin')
+        out = fm.workdir / 'download-h1.bin'
+        try:
+            rc, summary = fm.http_download(
+                'h1', 'http://%s:8000/file.bin' % EXT_IP, out, timeout=120)
+            print('curl: rc=%s %s' % (rc, summary))
+            assert rc == 0, 'curl failed (rc=%s): %s' % (rc, summary)
+            assert out.exists(), 'nothing downloaded'
+            size = out.stat().st_size
+            got = fnet.sha256_file(out)
+            print('sent     %d bytes sha256 %s' % (MB10, digest))
+            print('received %d bytes sha256 %s' % (size, got))
+            assert size == MB10, 'size %d != %d' % (size, MB10)
+            assert got == digest, 'sha256 mismatch'
+        finally:
+            fm.kill(server)
+        log = server.stdout.read().decode('utf-8', 'replace')
+        print('http.server log:\n' + log[-1000:])
+        assert re.search(r'^%s - - .*"GET /file.bin' % re.escape(
+            OUTSIDE_ADDRESS), log, re.M), \
+            'ext did not see the request coming from %s' % OUTSIDE_ADDRESS
+        assert H1_IP not in log
+        tcp = fm.find_bindings('tcp', H1_IP)
+        assert tcp, 'controller holds no TCP binding for %s: %s' % (
+            H1_IP, fm.bindings())
+        assert all(b.get('publicAddress') == OUTSIDE_ADDRESS for b in tcp), tcp
+
+
+def test_iperf3_tcp(fm):
+    """iperf3 TCP for 5 s, h1 -> ext, completes and moves bytes."""
+    with diag(fm, 'iperf3'):
+        rc, data, raw = fm.iperf(client='h1', seconds=5, port=5201)
+        assert data is not None, 'iperf3 gave no JSON (rc=%s): %s' % (
+            rc, raw[-2000:])
+        assert 'error' not in data, 'iperf3 error: %s' % data.get('error')
+        assert rc == 0, 'iperf3 rc=%s' % rc
+        recv = data['end']['sum_received']
+        sent = data['end']['sum_sent']
+        print('iperf3: sent %d bytes, received %d bytes in %.1f s, %.1f Mbit/s'
+              % (sent['bytes'], recv['bytes'], recv['seconds'],
+                 recv['bits_per_second'] / 1e6))
+        assert recv['bytes'] > 0, 'iperf3 received 0 bytes'
+        assert recv['seconds'] >= 4.0, 'iperf3 ended early: %s' % recv
+
+
+def test_udp_request_response(fm):
+    """A UDP request from h2 gets the exact reply back through the NAT."""
+    with diag(fm, 'udp request/response'):
+        server = fm.start_udp_echo(port=7777)
+        payload = 'flowmasq-' + uuid.uuid4().hex
+        try:
+            reply, peer, raw = fm.udp_request('h2', EXT_IP, 7777, payload,
+                                              wait=3.0)
+            print('udp client: %s' % raw)
+            assert reply == payload, 'no/wrong reply: %r' % raw
+            assert peer == '%s:7777' % EXT_IP, peer
+        finally:
+            fm.kill(server)
+        log = server.stdout.read().decode('utf-8', 'replace')
+        print('echo server log:\n' + log)
+        assert ('from %s:' % OUTSIDE_ADDRESS) in log, \
+            'ext did not see the datagram from %s' % OUTSIDE_ADDRESS
+        assert H2_IP not in log
+        assert fm.find_bindings('udp', H2_IP), \
+            'no UDP binding for %s: %s' % (H2_IP, fm.bindings())
+
+
+def test_capture_sees_only_public_address(fm):
+    """tcpdump on ext: only 203.0.113.1 / 203.0.113.10 ever appear."""
+    with diag(fm, 'capture'):
+        cap, pcap = fm.start_capture('ext', name='ext.pcap')
+        server, path, digest = fm.start_http_server(port=8001, size=200000,
+                                                    name='small.bin')
+        echo = fm.start_udp_echo(port=7778)
+        try:
+            rc, summary = fm.http_download(
+                'h1', 'http://%s:8001/small.bin' % EXT_IP,
+                fm.workdir / 'small-h1.bin', timeout=30)
+            assert rc == 0, 'curl failed: %s' % summary
+            reply, _, raw = fm.udp_request('h2', EXT_IP, 7778, 'capture-udp')
+            assert reply == 'capture-udp', raw
+        finally:
+            lines = fm.stop_capture(cap, pcap)
+            fm.kill(server)
+            fm.kill(echo)
+        pkts = fnet.ipv4_packets(lines)
+        print('%d packets captured on ext-eth0, %d IPv4; first lines:\n%s'
+              % (len(lines), len(pkts), '\n'.join(lines[:8])))
+        assert pkts, 'no IPv4 packets captured'
+        leaks = [l for l in lines if '10.0.0.' in l]
+        assert not leaks, 'inside addresses leaked to the outside:\n%s' % (
+            '\n'.join(leaks[:20]))
+        allowed = {OUTSIDE_ADDRESS, EXT_IP}
+        bad = [p for p in pkts if p[0] not in allowed or p[2] not in allowed]
+        assert not bad, 'unexpected addresses: %s' % bad[:20]
+        from_nat = [p for p in pkts if p[0] == OUTSIDE_ADDRESS]
+        assert from_nat, 'no packet from %s seen' % OUTSIDE_ADDRESS
+        assert any(p[4].startswith('Flags') for p in from_nat), \
+            'no TCP from %s' % OUTSIDE_ADDRESS
+        assert any(p[4].startswith('UDP') for p in from_nat), \
+            'no UDP from %s' % OUTSIDE_ADDRESS
+
+
+def test_udp_binding_expires(fm):
+    """A UDP binding and its two flows vanish after the idle timeout and
+    come back with new traffic."""
+    sport = 45555
+    with diag(fm, 'udp expiry'):
+        echo = fm.start_udp_echo(port=7779)
+        try:
+            reply, _, raw = fm.udp_request('h1', EXT_IP, 7779, 'expiry-1',
+                                           sport=sport)
+            t_sent = time.monotonic()
+            assert reply == 'expiry-1', 'no reply: %s' % raw
+            bs = fm.find_bindings('udp', H1_IP, sport)
+            assert len(bs) == 1, 'expected one udp binding for %s:%d, got %s' \
+                % (H1_IP, sport, fm.bindings())
+            b = bs[0]
+            print('binding: %s' % b)
+            assert b.get('publicAddress') == OUTSIDE_ADDRESS, b
+            if 'idleTimeoutSeconds' in b:
+                assert b['idleTimeoutSeconds'] == UDP_IDLE_TIMEOUT, b
+            cookie = _cookie(b['cookie'])
+            pub_port = int(b['publicPort'])
+            flows = fm.flows()
+            mine = [f for f in flows if f['cookie'] == cookie]
+            print('flows with cookie %#x:\n%s' % (
+                cookie, '\n'.join(f['line'] for f in mine)))
+            assert len(mine) == 2, \
+                'expected 2 flows with the binding cookie %#x, got %d' % (
+                    cookie, len(mine))
+            outbound = [f for f in mine
+                        if 'nw_src=%s' % H1_IP in f['match'] and
+                        re.search(r'(?:tp|udp)_src=%d\b' % sport, f['match'])]
+            inbound = [f for f in mine
+                       if 'nw_dst=%s' % OUTSIDE_ADDRESS in f['match'] and
+                       'in_port=%d' % OUTSIDE_PORT in f['match'] and
+                       re.search(r'(?:tp|udp)_dst=%d\b' % pub_port,
+                                 f['match'])]
+            assert len(outbound) == 1, 'no outbound rewrite flow'
+            assert len(inbound) == 1, 'no inbound rewrite flow'
+            assert OUTSIDE_ADDRESS in outbound[0]['actions'], outbound
+            assert H1_IP in inbound[0]['actions'], inbound
+
+            # no traffic now: the switch's idle timeout must end it all
+            deadline = t_sent + 15.0
+            gone_at = None
+            while time.monotonic() < deadline:
+                still_b = fm.find_bindings('udp', H1_IP, sport)
+                still_f = [f for f in fm.flows()
+                           if f['cookie'] == cookie or
+                           _mentions_port(f, sport) or
+                           _mentions_port(f, pub_port)]
+                if not still_b and not still_f:
+                    gone_at = time.monotonic() - t_sent
+                    break
+                time.sleep(0.5)
+            assert gone_at is not None, (
+                'after %.0f s without traffic: bindings %s, flows %s' % (
+                    time.monotonic() - t_sent, still_b,
+                    [f['line'] for f in still_f]))
+            print('binding and flows gone %.1f s after the last packet'
+                  % gone_at)
+            assert gone_at >= UDP_IDLE_TIMEOUT - 1, \
+                'binding vanished too early (%.1f s)' % gone_at
+
+            # New traffic from the same endpoint: a binding again, and the
+            # reply to its very first packet arrives.  The old public port is
+            # cooling down (a freed port is not handed out again at once), so
+            # no stale datapath flow of the old binding can swallow the reply.
+            reply, _, raw = fm.udp_request('h1', EXT_IP, 7779, 'expiry-2',
+                                           sport=sport, wait=2.0)
+            assert reply == 'expiry-2', \
+                'first packet after expiry got no reply: %s' % raw
+            again = fm.find_bindings('udp', H1_IP, sport)
+            assert len(again) == 1, 'no binding after new traffic: %s' % (
+                fm.bindings())
+            print('new binding: %s' % again[0])
+            assert int(again[0]['publicPort']) != pub_port, \
+                'the expired public port %d was handed out again at once' % (
+                    pub_port)
+        finally:
+            fm.kill(echo)
+            print('echo server log:\n%s' % echo.stdout.read().decode(
+                'utf-8', 'replace'))
+
+
+def test_unsolicited_inbound_dropped(fm):
+    """Unsolicited TCP/UDP from outside is dropped in the switch and never
+    reaches the controller."""
+    with diag(fm, 'unsolicited inbound'):
+        ext = fm.ext
+        # ARP for 203.0.113.1 legitimately goes to the controller; pin it so
+        # that only the IP packets under test could reach it.
+        ext.cmd('ip neigh replace %s lladdr %s dev ext-eth0 nud permanent'
+                % (OUTSIDE_ADDRESS, OUTSIDE_MAC))
+        try:
+            counters = fm.stats().get('counters', {})
+            assert 'nat.packet_in' in counters, \
+                'no nat.packet_in counter in /api/v1/stats: %s' % counters
+            before = counters['nat.packet_in']
+            drop_before = fm.drop_flow_packets()
+
+            out, err, rc = fm.pexec('ext', [
+                'curl', '--noproxy', '*', '-sS', '--max-time', '2',
+                'http://%s:8081/' % OUTSIDE_ADDRESS], timeout=10)
+            print('curl from ext: rc=%s %s' % (rc, (out + err).strip()))
+            assert rc != 0, 'unsolicited TCP got an answer: %s' % out
+            assert rc == 28, ('expected a timeout (curl rc 28, nothing '
+                              'answered), got rc=%s: %s' % (rc, out + err))
+
+            reply, _, raw = fm.udp_request('ext', OUTSIDE_ADDRESS, 9999,
+                                           'unsolicited', wait=1.5)
+            print('udp from ext: %s' % raw)
+            assert reply is None, 'unsolicited UDP got a reply: %s' % raw
+
+            time.sleep(0.5)
+            counters_after = fm.stats().get('counters', {})
+            after = counters_after.get('nat.packet_in')
+            drop_after = fm.drop_flow_packets()
+            print('nat.packet_in %s -> %s; drop flow packets %d -> %d'
+                  % (before, after, drop_before, drop_after))
+            changed = {k: (counters.get(k), v)
+                       for k, v in counters_after.items()
+                       if counters.get(k) != v}
+            print('counters that changed: %s' % changed)
+            assert after == before, \
+                'unsolicited inbound reached the controller: nat.packet_in ' \
+                '%s -> %s' % (before, after)
+            assert drop_after >= drop_before + 2, \
+                'table-miss drop flow did not count the packets (%d -> %d)' % (
+                    drop_before, drop_after)
+        finally:
+            ext.cmd('ip neigh del %s dev ext-eth0' % OUTSIDE_ADDRESS)
