@@ -9,6 +9,6 @@ final class Xids {
     }
 
     static List<OFMessage> zeroed(List<? extends OFMessage> messages) {
-        return messages.stream().map(m -> (OFMessage) m.createBuilder().setXid(0).build()).toList();
+        return messages.stream().<OFMessage>map(m -> m.createBuilder().setXid(0).build()).toList();
     }
 }
