@@ -146,9 +146,12 @@ public final class NatEngine {
     }
 
     private List<OFMessage> onIpv4(PacketRef ref, Ipv4Packet ip, long now) {
+        if (ref.inPort().equals(config.outside().port())) {
+            return onOutsideIpv4(ref, ip, now);
+        }
         Optional<InsideConfig> inside = insideOf(ref.inPort());
         if (inside.isEmpty()) {
-            counters.increment("nat.ignored.outside");
+            counters.increment("nat.ignored.unknown_port");
             return napt.dropped(ref);
         }
         String refusal = refusal(ip, inside.get());
@@ -171,6 +174,12 @@ public final class NatEngine {
             return out;
         }
         return napt.translate(ref, ip, inside.get(), mac.get(), now);
+    }
+
+    /** IPv4 from the outside port that the pipeline sent up (slow-path classes only; never table misses). */
+    private List<OFMessage> onOutsideIpv4(PacketRef ref, Ipv4Packet ip, long now) {
+        counters.increment("nat.ignored.outside");
+        return napt.dropped(ref);
     }
 
     /** Why a packet from inside is not masqueraded, as a counter suffix; null when it is. */
