@@ -34,6 +34,12 @@ interface Dialect {
     /** The port a packet-in arrived on (a field in 1.0, a match field in 1.3). */
     OFPort inPort(OFPacketIn packetIn);
 
+    /**
+     * Asks the switch to send packets whose TTL runs out in dec_ttl to the controller, which then
+     * answers with ICMP time exceeded (by default switches drop them silently).
+     */
+    List<OFMessage> invalidTtlToController();
+
     /** An ADD flow-mod in table 0 carrying the stamp. */
     OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp);
 

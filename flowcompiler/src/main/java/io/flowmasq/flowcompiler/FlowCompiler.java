@@ -12,6 +12,7 @@ import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TransportPort;
@@ -65,6 +66,16 @@ public final class FlowCompiler {
         }
         for (IPv4Address address : spec.outside().addresses()) {
             out.add(dialect.add(arpFor(spec.outside().port(), address), toController, arp));
+        }
+        FlowStamp icmp = FlowStamp.pipeline(Priorities.ICMP_TO_CONTROLLER);
+        for (IPv4Address address : spec.outside().addresses()) {
+            Match icmpToUs = factory.buildMatch()
+                    .setExact(MatchField.IN_PORT, spec.outside().port())
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.IP_PROTO, IpProtocol.ICMP)
+                    .setExact(MatchField.IPV4_DST, address)
+                    .build();
+            out.add(dialect.add(icmpToUs, toController, icmp));
         }
         FlowStamp newFlow = FlowStamp.pipeline(Priorities.NEW_FLOW);
         FlowStamp bridge = FlowStamp.pipeline(Priorities.INSIDE_BRIDGE);
@@ -131,6 +142,11 @@ public final class FlowCompiler {
     /** The port a packet-in arrived on, whatever the version. */
     public OFPort inPort(OFPacketIn packetIn) {
         return dialect.inPort(packetIn);
+    }
+
+    /** Messages that make the switch punt TTL-expired packets to the controller. */
+    public List<OFMessage> invalidTtlToController() {
+        return dialect.invalidTtlToController();
     }
 
     public OFMessage barrier() {

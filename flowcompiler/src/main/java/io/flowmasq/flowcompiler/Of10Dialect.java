@@ -3,6 +3,7 @@ package io.flowmasq.flowcompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFConfigFlags;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -68,6 +69,15 @@ final class Of10Dialect implements Dialect {
     @Override
     public OFPort inPort(OFPacketIn packetIn) {
         return packetIn.getInPort();
+    }
+
+    /** OF1.0 has the flag in SET_CONFIG (Open vSwitch honours it); miss_send_len is restated. */
+    @Override
+    public List<OFMessage> invalidTtlToController() {
+        return List.of(factory.buildSetConfig()
+                .setFlags(Set.of(OFConfigFlags.INVALID_TTL_TO_CONTROLLER))
+                .setMissSendLen(FlowCompiler.CONTROLLER_MAX_LEN)
+                .build());
     }
 
     @Override

@@ -74,6 +74,31 @@ final class Of13Dialect implements Dialect {
         return packetIn.getMatch().get(MatchField.IN_PORT);
     }
 
+    /**
+     * OF1.3 moved "invalid TTL to controller" from SET_CONFIG into the asynchronous configuration;
+     * the mask is per reason, so the defaults (no match, action; all port-status and flow-removed
+     * reasons) are restated with INVALID_TTL added.
+     */
+    @Override
+    public List<OFMessage> invalidTtlToController() {
+        return List.of(factory.buildAsyncSet()
+                .setPacketInMaskEqualMaster(bit(OFPR_NO_MATCH) | bit(OFPR_ACTION) | bit(OFPR_INVALID_TTL))
+                .setPacketInMaskSlave(0)
+                .setPortStatusMaskEqualMaster(0b111)
+                .setPortStatusMaskSlave(0b111)
+                .setFlowRemovedMaskEqualMaster(0b1111)
+                .setFlowRemovedMaskSlave(0)
+                .build());
+    }
+
+    private static final int OFPR_NO_MATCH = 0;
+    private static final int OFPR_ACTION = 1;
+    private static final int OFPR_INVALID_TTL = 2;
+
+    private static long bit(int reason) {
+        return 1L << reason;
+    }
+
     @Override
     public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
         return factory.buildFlowAdd()

@@ -4,6 +4,8 @@ package io.flowmasq.flowcompiler;
 public final class Priorities {
     /** ARP for one of the gateway's own addresses: answered by the controller. */
     public static final int ARP_TO_GATEWAY = 40000;
+    /** ICMP to a public address: echo and errors are translated on the controller (RFC 5508). */
+    public static final int ICMP_TO_CONTROLLER = 30000;
     /** Translation flows of bindings. */
     public static final int BINDING = 20000;
     /** IPv4 sent to the gateway MAC from inside with no binding yet: a new flow, to the controller. */

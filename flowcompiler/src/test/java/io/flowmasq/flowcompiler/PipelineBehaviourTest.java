@@ -148,7 +148,7 @@ class PipelineBehaviourTest {
         FlowTableSimulator once = table(v, TCP, UDP);
         FlowTableSimulator twice = table(v, TCP, UDP, TCP, UDP);
         twice.applyAll(compiler(v).pipeline(PIPELINE));
-        assertEquals(12, once.entries().size());
+        assertEquals(13, once.entries().size());
         assertEquals(FlowDump.dumpTable(once), FlowDump.dumpTable(twice));
     }
 

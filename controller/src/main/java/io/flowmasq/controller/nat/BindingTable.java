@@ -15,14 +15,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * switch's event loop; {@link #all()} may be read from any thread (REST).
  */
 public final class BindingTable {
-    private record InsideKey(Protocol protocol, Endpoint inside) {
+    private record EndpointKey(Protocol protocol, Endpoint endpoint) {
     }
 
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
-    private final Map<InsideKey, Binding> byInside = new HashMap<>();
+    private final Map<EndpointKey, Binding> byInside = new HashMap<>();
+    private final Map<EndpointKey, Binding> byExternal = new HashMap<>();
 
     public Optional<Binding> byInside(Protocol protocol, Endpoint inside) {
-        return Optional.ofNullable(byInside.get(new InsideKey(protocol, inside)));
+        return Optional.ofNullable(byInside.get(new EndpointKey(protocol, inside)));
+    }
+
+    /** The binding whose public endpoint this is (for ICMP errors about its packets). */
+    public Optional<Binding> byExternal(Protocol protocol, Endpoint external) {
+        return Optional.ofNullable(byExternal.get(new EndpointKey(protocol, external)));
     }
 
     public Optional<Binding> byId(long id) {
@@ -30,18 +36,20 @@ public final class BindingTable {
     }
 
     public void add(Binding binding) {
-        InsideKey key = new InsideKey(binding.protocol(), binding.inside());
+        EndpointKey key = new EndpointKey(binding.protocol(), binding.inside());
         if (byInside.containsKey(key) || byId.containsKey(binding.id())) {
             throw new IllegalStateException("binding already present: " + binding);
         }
         byInside.put(key, binding);
+        byExternal.put(new EndpointKey(binding.protocol(), binding.external()), binding);
         byId.put(binding.id(), binding);
     }
 
     public Optional<Binding> remove(long id) {
         Binding b = byId.remove(id);
         if (b != null) {
-            byInside.remove(new InsideKey(b.protocol(), b.inside()));
+            byInside.remove(new EndpointKey(b.protocol(), b.inside()));
+            byExternal.remove(new EndpointKey(b.protocol(), b.external()));
         }
         return Optional.ofNullable(b);
     }

@@ -31,6 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NatEngine {
     private static final Logger LOG = LoggerFactory.getLogger(NatEngine.class);
+    /** ICMP the controller translates or originates, per inside host (and per outside sender). */
+    static final double ICMP_PER_HOST_PER_SECOND = 100;
+    static final double ICMP_PER_HOST_BURST = 200;
 
     private final SwitchConfig config;
     private final FlowCompiler compiler;
@@ -41,6 +44,7 @@ public final class NatEngine {
     private final ArpResponder arp;
     private final NextHopResolver nextHop;
     private final NaptTranslator napt;
+    private final IcmpTranslator icmp;
 
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
         this.config = config;
@@ -50,6 +54,9 @@ public final class NatEngine {
         this.arp = new ArpResponder(config);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         this.napt = new NaptTranslator(config, compiler, table, allocator, counters);
+        this.icmp = new IcmpTranslator(config, compiler, table,
+                new IcmpQueryTable(allocator, config.outside().publicAddresses()), counters,
+                new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
     }
 
     public BindingTable bindings() {
@@ -59,6 +66,7 @@ public final class NatEngine {
     /** The proactive pipeline and an ARP request for the next hop. Existing flows are left alone. */
     public List<OFMessage> onConnect(long now) {
         List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config)));
+        out.addAll(compiler.invalidTtlToController());
         nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
         out.add(compiler.barrier());
         return out;
@@ -109,6 +117,7 @@ public final class NatEngine {
     /** Housekeeping once a second: ARP retries and refreshes, and dropping packets held too long. */
     public List<OFMessage> onTick(long now) {
         List<OFMessage> out = new ArrayList<>();
+        icmp.expire(now);
         for (PendingPacket p : nextHop.expire(now)) {
             counters.increment("nat.pending_dropped");
             LOG.warn("switch {}: next hop {} did not answer ARP; dropped a packet from {}", config.name(),
@@ -154,6 +163,16 @@ public final class NatEngine {
             counters.increment("nat.ignored.unknown_port");
             return napt.dropped(ref);
         }
+        if (!inside.get().contains(ip.src())) {
+            counters.increment("nat.ignored.foreign_source");
+            return napt.dropped(ref);
+        }
+        if (ip.ttl() <= 1 && !ip.dst().equals(inside.get().gateway())) {
+            return concat(icmp.timeExceeded(ref, ip, inside.get(), now), napt.dropped(ref));
+        }
+        if (ip.protocol() == Ipv4Packet.PROTO_ICMP && !ip.fragment()) {
+            return concat(icmp.fromInside(ref, ip, inside.get(), nextHop.mac(now), now), napt.dropped(ref));
+        }
         String refusal = refusal(ip, inside.get());
         if (refusal != null) {
             counters.increment("nat.ignored." + refusal);
@@ -178,8 +197,20 @@ public final class NatEngine {
 
     /** IPv4 from the outside port that the pipeline sent up (slow-path classes only; never table misses). */
     private List<OFMessage> onOutsideIpv4(PacketRef ref, Ipv4Packet ip, long now) {
+        if (ip.protocol() == Ipv4Packet.PROTO_ICMP && !ip.fragment()) {
+            return concat(icmp.fromOutside(ref, ip, now), napt.dropped(ref));
+        }
         counters.increment("nat.ignored.outside");
         return napt.dropped(ref);
+    }
+
+    private static List<OFMessage> concat(List<OFMessage> a, List<OFMessage> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<OFMessage> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Why a packet from inside is not masqueraded, as a counter suffix; null when it is. */
@@ -190,15 +221,9 @@ public final class NatEngine {
         if (ip.fragment()) {
             return "fragment";
         }
-        if (!inside.contains(ip.src())) {
-            return "foreign_source";
-        }
         if (config.inside().stream().anyMatch(i -> i.contains(ip.dst()))
                 || config.outside().publicAddresses().contains(ip.dst())) {
             return "local_destination";
-        }
-        if (ip.ttl() <= 1) {
-            return "ttl_expired";
         }
         return null;
     }

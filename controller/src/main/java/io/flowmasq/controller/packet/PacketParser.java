@@ -72,6 +72,9 @@ public final class PacketParser {
         int tcpFlags = 0;
         int l4 = o + ihl;
         boolean ported = protocol == Ipv4Packet.PROTO_TCP || protocol == Ipv4Packet.PROTO_UDP;
+        if (protocol == Ipv4Packet.PROTO_ICMP && fragmentOffset == 0 && b.limit() < l4 + 8) {
+            throw new MalformedPacketException("truncated_l4", "ICMP header cut at " + (b.limit() - l4) + " bytes");
+        }
         if (ported && fragmentOffset == 0) {
             int need = protocol == Ipv4Packet.PROTO_TCP ? 14 : 8;
             if (b.limit() < l4 + need) {

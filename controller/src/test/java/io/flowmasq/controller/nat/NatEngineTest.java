@@ -244,7 +244,7 @@ class NatEngineTest {
         assertEquals(List.of(), h.packetIn(P1, badIhl));
         byte[] truncated = java.util.Arrays.copyOf(udpFromH1(5555, "198.51.100.7", 53), 36);
         assertEquals(List.of(), h.packetIn(P1, truncated));
-        assertEquals(List.of(), h.packetIn(P1, Frames.ipv4(H1, GW_IN, "10.0.0.11", "198.51.100.7", 1, 64, new byte[8])));
+        assertEquals(List.of(), h.packetIn(P1, Frames.ipv4(H1, GW_IN, "10.0.0.11", "198.51.100.7", 47, 64, new byte[8])));
         assertEquals(List.of(), h.packetIn(P1, Frames.udp(H1, GW_IN, "172.16.0.5", 5555, "198.51.100.7", 53, PAYLOAD)));
         assertEquals(1, h.counter("nat.ignored.ethertype"));
         assertEquals(1, h.counter("nat.malformed.truncated_ethernet"));
