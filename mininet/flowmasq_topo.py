@@ -5,16 +5,20 @@
             10.0.0.0/24 (inside)                 203.0.113.0/24 ("Internet")
     h1 10.0.0.11 ---- port 1 +-----------+
                              |  switch   | port 3 ---- ext 203.0.113.10
-    h2 10.0.0.12 ---- port 2 | dpid 0..1 |
-                             +-----------+
-      default route via 10.0.0.1            no default route; the NAT's public
-      (the gateway, answered by             address 203.0.113.1 is on-link
-       the controller)
+    h2 10.0.0.12 ---- port 2 | dpid 0..1 |             (a router)
+                             +-----------+                 | 198.51.100.1
+      default route via 10.0.0.1                           | MTU 1400 on ext's side
+      (the gateway, answered by                            |
+       the controller)                                 far 198.51.100.20
 
 The switch has datapath id 0000000000000001 (the controller's config calls it
 ``00:00:00:00:00:00:00:01``); h1 is on OpenFlow port 1, h2 on port 2 and ext
 on port 3.  ``ext`` has no default route: it is "the Internet", and the
-replies it sends to 203.0.113.1 are on-link.
+replies it sends to 203.0.113.1 are on-link.  ``ext`` also routes to ``far``
+(198.51.100.20, default route via ext) over a link whose MTU is 1400 on
+ext's side, so traceroute sees three hops (gateway, ext, far) and a
+full-size packet towards far makes ext send "fragmentation needed" back
+through the NAT (path-MTU discovery).
 
 Interactive use with a controller already running on 127.0.0.1:6653 (the
 userspace datapath is required where there is no OVS kernel module)::
@@ -62,6 +66,12 @@ HOST_TABLE = {
     'ext': ('203.0.113.10/24', '00:00:00:00:00:a0', 3, None),
 }
 
+# The host behind the router ext: (ip/prefix, mac, default route); ext's side.
+FAR = ('198.51.100.20/24', '00:00:00:00:00:f0', 'via 198.51.100.1')
+EXT_FAR_SIDE = '198.51.100.1/24'
+FAR_LINK_MTU = 1400
+FAR_IP = '198.51.100.20'
+
 H1_IP = '10.0.0.11'
 H2_IP = '10.0.0.12'
 EXT_IP = '203.0.113.10'
@@ -93,6 +103,10 @@ class FlowmasqHost(Host):
         for key in ('all', 'default', 'lo'):
             self.cmd('sysctl -qw net.ipv6.conf.%s.disable_ipv6=1 '
                      '>/dev/null 2>&1' % key)
+        for intf, mtu in params.get('mtus', {}).items():
+            self.cmd('ip link set dev %s-%s mtu %d' % (self.name, intf, mtu))
+        if params.get('router'):
+            self.cmd('sysctl -qw net.ipv4.ip_forward=1')
         return r
 
 
@@ -110,6 +124,18 @@ class FlowmasqTopo(Topo):
                              defaultRoute=route)
             # port1: the host side (eth0); port2: the OpenFlow port number
             self.addLink(h, sw, port1=0, port2=port)
+        # ext is a router towards far, over a link with a small MTU on its side
+        self.hosts_params_router()
+        ip, mac, route = FAR
+        far = self.addHost('far', cls=FlowmasqHost, ip=ip, mac=mac, defaultRoute=route)
+        self.addLink('ext', far, port1=1, port2=0,
+                     params1={'ip': EXT_FAR_SIDE})
+
+    def hosts_params_router(self):
+        """ext forwards, and its interface towards far has the small MTU."""
+        info = self.nodeInfo('ext')
+        info['router'] = True
+        info['mtus'] = {'eth1': FAR_LINK_MTU}
 
 
 topos = {'flowmasq': FlowmasqTopo}

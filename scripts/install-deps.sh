@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
   openjdk-17-jdk-headless maven
   openvswitch-switch mininet
-  iperf3 curl tcpdump ethtool socat
+  iperf3 curl tcpdump ethtool socat traceroute iputils-ping
   python3-pytest
   iproute2 procps psmisc
 )

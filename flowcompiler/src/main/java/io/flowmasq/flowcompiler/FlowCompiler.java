@@ -176,23 +176,28 @@ public final class FlowCompiler {
         return setL4(m, b.protocol(), false, b.external().port()).build();
     }
 
+    /*
+     * dec_ttl comes first: when the TTL runs out the switch stops there and punts the packet
+     * (OFPR_INVALID_TTL) as it arrived, not half rewritten, so the controller can answer the
+     * sender with time exceeded.
+     */
     private List<OFAction> outboundActions(BindingSpec b) {
         return List.of(
+                dialect.decTtl(),
                 dialect.setIpv4Src(b.external().address()),
                 dialect.setL4Src(b.protocol(), b.external().port()),
                 dialect.setEthSrc(b.toOutside().source()),
                 dialect.setEthDst(b.toOutside().destination()),
-                dialect.decTtl(),
                 factory.actions().output(b.toOutside().port(), 0));
     }
 
     private List<OFAction> inboundActions(BindingSpec b) {
         return List.of(
+                dialect.decTtl(),
                 dialect.setIpv4Dst(b.inside().address()),
                 dialect.setL4Dst(b.protocol(), b.inside().port()),
                 dialect.setEthSrc(b.toInside().source()),
                 dialect.setEthDst(b.toInside().destination()),
-                dialect.decTtl(),
                 factory.actions().output(b.toInside().port(), 0));
     }
 

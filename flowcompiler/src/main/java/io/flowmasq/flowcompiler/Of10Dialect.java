@@ -3,7 +3,6 @@ package io.flowmasq.flowcompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.projectfloodlight.openflow.protocol.OFConfigFlags;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -71,13 +70,14 @@ final class Of10Dialect implements Dialect {
         return packetIn.getInPort();
     }
 
-    /** OF1.0 has the flag in SET_CONFIG (Open vSwitch honours it); miss_send_len is restated. */
+    /**
+     * OF1.0 has no standard way: OFPC_INVALID_TTL_TO_CONTROLLER is 1.1/1.2 only and Open vSwitch
+     * ignores it on 1.0 connections (checked end to end); its Nicira async-config extension is not in
+     * openflowj. TTL-expired packets of installed flows are then dropped by the switch (documented).
+     */
     @Override
     public List<OFMessage> invalidTtlToController() {
-        return List.of(factory.buildSetConfig()
-                .setFlags(Set.of(OFConfigFlags.INVALID_TTL_TO_CONTROLLER))
-                .setMissSendLen(FlowCompiler.CONTROLLER_MAX_LEN)
-                .build());
+        return List.of();
     }
 
     @Override

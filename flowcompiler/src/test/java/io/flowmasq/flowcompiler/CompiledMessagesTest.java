@@ -64,15 +64,15 @@ class CompiledMessagesTest {
                 .setIdleTimeout(0).setHardTimeout(0).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                 .setMatch(inboundUdp(OF13))
                 .setInstructions(List.of(OF13.instructions().applyActions(List.of(
-                        a.setField(x.ipv4Dst(HOST_IP)), a.setField(x.udpDst(PORT)), a.setField(x.ethSrc(GW_INSIDE)),
-                        a.setField(x.ethDst(HOST)), a.decNwTtl(), a.output(INSIDE, 0)))))
+                        a.decNwTtl(), a.setField(x.ipv4Dst(HOST_IP)), a.setField(x.udpDst(PORT)),
+                        a.setField(x.ethSrc(GW_INSIDE)), a.setField(x.ethDst(HOST)), a.output(INSIDE, 0)))))
                 .build();
         OFMessage outbound = OF13.buildFlowAdd().setTableId(TableId.ZERO).setCookie(COOKIE_2).setPriority(20000)
                 .setIdleTimeout(300).setHardTimeout(0).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM))
                 .setMatch(outboundUdp(OF13))
                 .setInstructions(List.of(OF13.instructions().applyActions(List.of(
-                        a.setField(x.ipv4Src(PUBLIC)), a.setField(x.udpSrc(PORT)), a.setField(x.ethSrc(GW_OUTSIDE)),
-                        a.setField(x.ethDst(NEXT_HOP)), a.decNwTtl(), a.output(OUTSIDE, 0)))))
+                        a.decNwTtl(), a.setField(x.ipv4Src(PUBLIC)), a.setField(x.udpSrc(PORT)),
+                        a.setField(x.ethSrc(GW_OUTSIDE)), a.setField(x.ethDst(NEXT_HOP)), a.output(OUTSIDE, 0)))))
                 .build();
         assertEquals(xid0(List.of(inbound, outbound)), xid0(compiler(OFVersion.OF_13).installBinding(UDP)));
     }
@@ -82,13 +82,13 @@ class CompiledMessagesTest {
         OFActions a = OF10.actions();
         OFMessage inbound = OF10.buildFlowAdd().setCookie(COOKIE_2).setPriority(20000).setIdleTimeout(0)
                 .setHardTimeout(0).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM)).setMatch(inboundUdp(OF10))
-                .setActions(List.of(a.setNwDst(HOST_IP), a.setTpDst(PORT), a.setDlSrc(GW_INSIDE), a.setDlDst(HOST),
-                        a.niciraDecTtl(), a.output(INSIDE, 0)))
+                .setActions(List.of(a.niciraDecTtl(), a.setNwDst(HOST_IP), a.setTpDst(PORT), a.setDlSrc(GW_INSIDE),
+                        a.setDlDst(HOST), a.output(INSIDE, 0)))
                 .build();
         OFMessage outbound = OF10.buildFlowAdd().setCookie(COOKIE_2).setPriority(20000).setIdleTimeout(300)
                 .setHardTimeout(0).setFlags(Set.of(OFFlowModFlags.SEND_FLOW_REM)).setMatch(outboundUdp(OF10))
-                .setActions(List.of(a.setNwSrc(PUBLIC), a.setTpSrc(PORT), a.setDlSrc(GW_OUTSIDE),
-                        a.setDlDst(NEXT_HOP), a.niciraDecTtl(), a.output(OUTSIDE, 0)))
+                .setActions(List.of(a.niciraDecTtl(), a.setNwSrc(PUBLIC), a.setTpSrc(PORT), a.setDlSrc(GW_OUTSIDE),
+                        a.setDlDst(NEXT_HOP), a.output(OUTSIDE, 0)))
                 .build();
         assertEquals(xid0(List.of(inbound, outbound)), xid0(compiler(OFVersion.OF_10).installBinding(UDP)));
     }
@@ -117,9 +117,8 @@ class CompiledMessagesTest {
         OFActions a = OF13.actions();
         OFOxms x = OF13.oxms();
         OFMessage expected = OF13.buildPacketOut().setBufferId(OFBufferId.NO_BUFFER).setInPort(OUTSIDE)
-                .setActions(List.of(a.setField(x.ipv4Dst(HOST_IP)), a.setField(x.udpDst(PORT)),
-                        a.setField(x.ethSrc(GW_INSIDE)), a.setField(x.ethDst(HOST)), a.decNwTtl(),
-                        a.output(INSIDE, 0)))
+                .setActions(List.of(a.decNwTtl(), a.setField(x.ipv4Dst(HOST_IP)), a.setField(x.udpDst(PORT)),
+                        a.setField(x.ethSrc(GW_INSIDE)), a.setField(x.ethDst(HOST)), a.output(INSIDE, 0)))
                 .setData(frame).build();
         FlowCompiler c = compiler(OFVersion.OF_13);
         assertEquals(xid0(expected), xid0(c.forwardInbound(UDP, PacketRef.unbuffered(OUTSIDE, frame))));
@@ -131,8 +130,8 @@ class CompiledMessagesTest {
         PacketRef buffered = new PacketRef(INSIDE, OFBufferId.of(7), new byte[] {1, 2, 3, 4});
         OFActions a = OF10.actions();
         OFMessage expected = OF10.buildPacketOut().setBufferId(OFBufferId.of(7)).setInPort(INSIDE)
-                .setActions(List.of(a.setNwSrc(PUBLIC), a.setTpSrc(PORT), a.setDlSrc(GW_OUTSIDE),
-                        a.setDlDst(NEXT_HOP), a.niciraDecTtl(), a.output(OUTSIDE, 0)))
+                .setActions(List.of(a.niciraDecTtl(), a.setNwSrc(PUBLIC), a.setTpSrc(PORT), a.setDlSrc(GW_OUTSIDE),
+                        a.setDlDst(NEXT_HOP), a.output(OUTSIDE, 0)))
                 .build();
         FlowCompiler c = compiler(OFVersion.OF_10);
         assertEquals(xid0(expected), xid0(c.forwardOutbound(UDP, buffered)));

@@ -69,8 +69,8 @@ class GoldenDumpTest {
         assertEquals("cookie=0xf100000000000000 priority=30000 idle=0 in_port=3,eth_type=0x800,ip_proto=1,"
                 + "ipv4_dst=203.0.113.1 actions=CONTROLLER:65535", lines.get(3));
         assertEquals("cookie=0xf101000000000001 priority=20000 idle=0 send_flow_rem in_port=3,eth_type=0x800,"
-                + "ip_proto=6,ipv4_dst=203.0.113.1,tcp_dst=40000 actions=set_ipv4_dst:10.0.0.11,set_l4_dst:40000,"
-                + "set_eth_src:02:f1:00:00:00:01,set_eth_dst:00:00:00:00:00:11,dec_ttl,output:1", lines.get(4));
+                + "ip_proto=6,ipv4_dst=203.0.113.1,tcp_dst=40000 actions=dec_ttl,set_ipv4_dst:10.0.0.11,set_l4_dst:40000,"
+                + "set_eth_src:02:f1:00:00:00:01,set_eth_dst:00:00:00:00:00:11,output:1", lines.get(4));
     }
 
     @Test
@@ -80,8 +80,8 @@ class GoldenDumpTest {
         assertEquals("packet_out in_port=1 buffer=7 actions=drop data_len=0", FlowDump.line(c.releaseBuffer(buffered)));
         assertEquals("packet_out in_port=CONTROLLER buffer=none actions=output:2 data_len=42",
                 FlowDump.line(compiler(OFVersion.OF_13).sendFrame(INSIDE2, new byte[42])));
-        assertEquals("packet_out in_port=3 buffer=none actions=set_ipv4_dst:10.0.0.11,set_l4_dst:40000,"
-                + "set_eth_src:02:f1:00:00:00:01,set_eth_dst:00:00:00:00:00:11,dec_ttl,output:1 data_len=60",
+        assertEquals("packet_out in_port=3 buffer=none actions=dec_ttl,set_ipv4_dst:10.0.0.11,set_l4_dst:40000,"
+                + "set_eth_src:02:f1:00:00:00:01,set_eth_dst:00:00:00:00:00:11,output:1 data_len=60",
                 FlowDump.line(c.forwardInbound(UDP, PacketRef.unbuffered(NatFixture.OUTSIDE, new byte[60]))));
         assertEquals("barrier_request", FlowDump.line(c.barrier()));
     }
