@@ -17,6 +17,8 @@ captures) of a passing run; a failing run always keeps it.
 import contextlib
 import os
 import re
+import select
+import subprocess
 import sys
 import time
 import uuid
@@ -345,3 +347,178 @@ def test_unsolicited_inbound_dropped(fm):
                     drop_before, drop_after)
         finally:
             ext.cmd('ip neigh del %s dev ext-eth0' % OUTSIDE_ADDRESS)
+
+
+# --------------------------------------------------------------------------
+# TCP state-aware timers (RFC 5382 REQ-5)
+
+TCP_ECHO_SERVER = r'''
+import socket, sys, threading
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(8)
+print('listening', flush=True)
+def serve(c, peer):
+    print('accepted %s:%d' % peer, flush=True)
+    while True:
+        data = c.recv(4096)
+        if not data:
+            break
+        c.sendall(data)
+    c.close()
+    print('closed %s:%d' % peer, flush=True)
+while True:
+    c, peer = s.accept()
+    threading.Thread(target=serve, args=(c, peer), daemon=True).start()
+'''
+
+# Connects from a fixed port, echoes once, then holds the connection until a
+# line arrives on stdin; then half-closes, waits for the server's FIN, closes.
+TCP_HOLD_CLIENT = r'''
+import socket, sys
+dst, port, sport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', sport))
+s.settimeout(5)
+s.connect((dst, port))
+s.sendall(b'tcp-state')
+print('ECHO %s' % s.recv(64).decode(), flush=True)
+sys.stdin.readline()
+s.shutdown(socket.SHUT_WR)
+print('EOF' if s.recv(64) == b'' else 'DATA', flush=True)
+s.close()
+sys.stdin.readline()
+'''
+
+# A SYN that is never answered (203.0.113.99 is on the outside segment but no
+# host has it: ext, the next hop, does not forward, so it drops the SYN).
+TCP_SYN_ONLY = r'''
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', int(sys.argv[2])))
+s.settimeout(1.5)
+try:
+    s.connect((sys.argv[1], 9))
+    print('CONNECTED')
+except OSError as e:
+    print('NO ANSWER %s' % e)
+'''
+
+TCP_TRANSITORY = 240
+TCP_ESTABLISHED = 7440
+
+
+def _read_line(proc, timeout=10.0):
+    """One line of a helper process's stdout, or '' after timeout."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    if not ready:
+        return ''
+    return proc.stdout.readline().decode('utf-8', 'replace').strip()
+
+
+def _tcp_binding(fm, sport, want_state, timeout=5.0):
+    """Poll REST until the TCP binding of h1:sport is in want_state."""
+    deadline = time.monotonic() + timeout
+    b = None
+    while time.monotonic() < deadline:
+        bs = fm.find_bindings('tcp', H1_IP, sport)
+        b = bs[0] if bs else None
+        if b is not None and b.get('state') == want_state:
+            return b
+        time.sleep(0.2)
+    raise AssertionError('binding of %s:%d not %s after %.0f s: %s' % (
+        H1_IP, sport, want_state, timeout, b))
+
+
+def _binding_flows(fm, binding, sport):
+    """(outbound, inbound) flow dicts of a binding, from ovs-ofctl."""
+    cookie = _cookie(binding['cookie'])
+    mine = [f for f in fm.flows() if f['cookie'] == cookie]
+    out = [f for f in mine if 'nw_src=%s' % H1_IP in f['match'] and
+           re.search(r'tp_src=%d\b' % sport, f['match'])]
+    inb = [f for f in mine if 'in_port=%d' % OUTSIDE_PORT in f['match']]
+    assert len(out) == 1 and len(inb) == 1, \
+        'expected one outbound and one inbound flow with cookie %#x: %s' % (
+            cookie, [f['line'] for f in mine])
+    print('outbound: %s\ninbound:  %s' % (out[0]['line'], inb[0]['line']))
+    return out[0], inb[0]
+
+
+def _expect(fm, binding, sport, state, idle, reports):
+    assert binding['state'] == state, binding
+    assert binding['idleTimeoutSeconds'] == idle, binding
+    out, inb = _binding_flows(fm, binding, sport)
+    assert out.get('idle_timeout') == str(idle), \
+        'outbound idle_timeout %s, expected %d: %s' % (
+            out.get('idle_timeout'), idle, out['line'])
+    assert 'idle_timeout' not in inb, 'inbound flow has a timer: %s' % inb
+    copies = 'controller' in inb['actions'].lower()
+    assert copies == reports, 'inbound flow %s the controller: %s' % (
+        'does not copy to' if reports else 'still copies to', inb['line'])
+
+
+def test_tcp_state_timers(fm):
+    """OF1.3: a TCP binding is transitory (240 s) until the peer answers,
+    established (7440 s) after, and transitory again after FIN; the flows'
+    idle_timeout follows.  OF1.0 cannot see TCP flags: established 7440 s
+    from the first packet to the end (README, Timers)."""
+    of13 = fm.of_version == 'OpenFlow13'
+    first_state = 'transitory' if of13 else 'established'
+    first_idle = TCP_TRANSITORY if of13 else TCP_ESTABLISHED
+    with diag(fm, 'tcp state timers'):
+        # 1. A SYN nobody answers: the binding never leaves its first state.
+        syn_port = 46001
+        script = fm.script('tcp_syn_only.py', TCP_SYN_ONLY)
+        out, err, rc = fm.pexec('h1', [fnet.PY, script, '203.0.113.99',
+                                       str(syn_port)], timeout=10)
+        print('unanswered SYN: rc=%s %s' % (rc, (out + err).strip()))
+        assert 'NO ANSWER' in out, out + err
+        b = _tcp_binding(fm, syn_port, first_state)
+        print('binding after an unanswered SYN: %s' % b)
+        _expect(fm, b, syn_port, first_state, first_idle, reports=of13)
+
+        # 2. A connection: established once the peer answers.
+        port, sport = 9100, 46002
+        server = fm.popen('ext', [fnet.PY, '-u', fm.script(
+            'tcp_echo.py', TCP_ECHO_SERVER), EXT_IP, str(port)])
+        fm.wait_listening('ext', port)
+        client = fm.popen('h1', [fnet.PY, '-u', fm.script(
+            'tcp_hold.py', TCP_HOLD_CLIENT), EXT_IP, str(port), str(sport)],
+            stdin=subprocess.PIPE)
+        try:
+            line = _read_line(client)
+            assert line == 'ECHO tcp-state', 'no echo: %r' % line
+            b = _tcp_binding(fm, sport, 'established')
+            print('binding of a live connection: %s' % b)
+            _expect(fm, b, sport, 'established', TCP_ESTABLISHED,
+                    reports=False)
+
+            # 3. Close: FIN both ways (through the controller on OF1.3).
+            before = fm.counter('nat.tcp.fin_rst')
+            client.stdin.write(b'close\n')
+            client.stdin.flush()
+            line = _read_line(client)
+            assert line == 'EOF', 'server FIN did not arrive: %r' % line
+            after_state = 'closing' if of13 else 'established'
+            after_idle = TCP_TRANSITORY if of13 else TCP_ESTABLISHED
+            b = _tcp_binding(fm, sport, after_state)
+            print('binding after FIN: %s' % b)
+            _expect(fm, b, sport, after_state, after_idle, reports=False)
+            fins = fm.counter('nat.tcp.fin_rst') - before
+            print('FIN/RST segments through the controller: %d' % fins)
+            assert fins >= (2 if of13 else 0), fins
+            if of13:
+                assert fm.counter('nat.tcp.established') >= 1
+                assert fm.counter('nat.tcp.closing') >= 1
+            client.stdin.write(b'exit\n')
+            client.stdin.flush()
+        finally:
+            fm.kill(client)
+            fm.kill(server)
+        log = server.stdout.read().decode('utf-8', 'replace')
+        print('server log:\n' + log)
+        assert 'accepted %s:%d' % (OUTSIDE_ADDRESS, sport) in log, log
+        assert 'closed %s:%d' % (OUTSIDE_ADDRESS, sport) in log, log

@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.U64;
  * +----------+---------+--------------------------------------+
  * </pre>
  * 0xF1 marks the flow as ours (a restarted controller can tell its flows from others');
- * kind 0x00 is the proactive pipeline, 0x01 a NAPT binding. All flows of one binding share its
+ * kind 0x00 is the proactive pipeline, 0x01 a NAPT binding, 0x02 a hairpin between two bindings. All flows of one binding share its
  * cookie, so one cookie-masked delete removes them (OF1.3), and the binding table can be rebuilt
  * from a flow-stats dump.
  */
@@ -21,6 +21,7 @@ public final class Cookies {
     private static final long APP_TAG = 0xF1L << 56;
     private static final long KIND_PIPELINE = 0x00L << 48;
     private static final long KIND_BINDING = 0x01L << 48;
+    private static final long KIND_HAIRPIN = 0x02L << 48;
     private static final long KIND_MASK = 0xFFL << 48;
     private static final long TAG_MASK = 0xFFL << 56;
 
@@ -36,6 +37,13 @@ public final class Cookies {
             throw new IllegalArgumentException("binding id out of range: " + bindingId);
         }
         return U64.of(APP_TAG | KIND_BINDING | bindingId);
+    }
+
+    public static U64 hairpin(long hairpinId) {
+        if (hairpinId < 1 || hairpinId > MAX_BINDING_ID) {
+            throw new IllegalArgumentException("hairpin id out of range: " + hairpinId);
+        }
+        return U64.of(APP_TAG | KIND_HAIRPIN | hairpinId);
     }
 
     public static boolean isBinding(U64 cookie) {

@@ -9,6 +9,7 @@ import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
 
 /**
  * The only place that knows how one OpenFlow version spells rewrites, flow-mods and deletes.
@@ -39,6 +40,18 @@ interface Dialect {
      * answers with ICMP time exceeded (by default switches drop them silently).
      */
     List<OFMessage> invalidTtlToController();
+
+    /**
+     * Whether the switch can match TCP flags (OF1.3 on Open vSwitch: the ONF/OVS tcp_flags OXM) and
+     * reports the cookie of the flow that sent a packet-in. Both are needed for TCP state tracking.
+     */
+    boolean supportsTcpFlags();
+
+    /** Adds a match on one TCP flag being set (masked); only where {@link #supportsTcpFlags()}. */
+    Match.Builder matchTcpFlag(Match.Builder match, int flag);
+
+    /** The cookie of the flow that sent the packet to the controller, or null where the version has none. */
+    U64 cookie(OFPacketIn packetIn);
 
     /** An ADD flow-mod in table 0 carrying the stamp. */
     OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp);

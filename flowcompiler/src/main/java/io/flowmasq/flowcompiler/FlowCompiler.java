@@ -2,6 +2,7 @@ package io.flowmasq.flowcompiler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
@@ -54,6 +55,14 @@ public final class FlowCompiler {
         return factory;
     }
 
+    /**
+     * Whether this switch can track TCP state: match TCP flags (FIN/RST to the controller) and report
+     * which flow sent a packet-in (the first inbound packet of a binding). See {@link TcpControlFlows}.
+     */
+    public boolean supportsTcpFlags() {
+        return dialect.supportsTcpFlags();
+    }
+
     /** The proactive flows: ARP for gateway addresses and new inside flows to the controller, bridge, miss drop. */
     public List<OFMessage> pipeline(PipelineSpec spec) {
         List<OFMessage> out = new ArrayList<>();
@@ -87,6 +96,15 @@ public final class FlowCompiler {
                         .setExact(MatchField.ETH_TYPE, EthType.IPv4)
                         .build();
                 out.add(dialect.add(toGateway, toController, newFlow));
+                for (IPv4Address address : spec.outside().addresses()) {
+                    Match toPublic = factory.buildMatch()
+                            .setExact(MatchField.IN_PORT, port)
+                            .setExact(MatchField.ETH_DST, segment.mac())
+                            .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                            .setExact(MatchField.IPV4_DST, address)
+                            .build();
+                    out.add(dialect.add(toPublic, toController, FlowStamp.pipeline(Priorities.TO_PUBLIC_ADDRESS)));
+                }
                 List<OFAction> flood = new ArrayList<>();
                 for (OFPort other : segment.ports()) {
                     if (!other.equals(port)) {
@@ -98,20 +116,78 @@ public final class FlowCompiler {
                 }
             }
         }
+        if (dialect.supportsTcpFlags()) {
+            out.addAll(TcpControlFlows.compile(dialect, spec));
+        }
         out.add(dialect.add(factory.matchWildcardAll(), List.of(), FlowStamp.pipeline(Priorities.TABLE_MISS)));
         return out;
     }
 
     /** Inbound flow first, then outbound, so a reply can never beat its return path into the table. */
     public List<OFMessage> installBinding(BindingSpec b) {
+        return installBinding(b, false);
+    }
+
+    /**
+     * As {@link #installBinding(BindingSpec)}; with {@code reportInbound} the inbound flow, after
+     * forwarding each packet, also sends a copy to the controller, whose packet-in carries the binding's
+     * cookie ({@link #bindingOf}). Re-adding without it (OFPFC_ADD on the same match and priority
+     * replaces the flow) stops the copies. Only where {@link #supportsTcpFlags()}.
+     */
+    public List<OFMessage> installBinding(BindingSpec b, boolean reportInbound) {
+        if (reportInbound && !dialect.supportsTcpFlags()) {
+            throw new IllegalStateException("OpenFlow " + version() + " packet-ins do not say which flow sent them");
+        }
+        List<OFAction> inbound = inboundActions(b);
+        if (reportInbound) {
+            inbound = new ArrayList<>(inbound);
+            inbound.add(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
+        }
         return List.of(
-                dialect.add(inboundMatch(b), inboundActions(b), inboundStamp(b)),
+                dialect.add(inboundMatch(b), inbound, inboundStamp(b)),
                 dialect.add(outboundMatch(b), outboundActions(b), outboundStamp(b)));
+    }
+
+    /**
+     * Re-adds the outbound flow with {@code b}'s idle timeout: the switch replaces the flow in place
+     * (no packet misses it, no FLOW_REMOVED) and restarts its idle timer.
+     */
+    public OFMessage reinstallOutbound(BindingSpec b) {
+        return dialect.add(outboundMatch(b), outboundActions(b), outboundStamp(b));
+    }
+
+    /** The binding whose flow sent this packet-in, where the switch says (OF1.3 packet-in cookie). */
+    public OptionalLong bindingOf(OFPacketIn packetIn) {
+        var cookie = dialect.cookie(packetIn);
+        return cookie != null && Cookies.isBinding(cookie) ? OptionalLong.of(Cookies.bindingId(cookie))
+                : OptionalLong.empty();
     }
 
     /** Removes both flows of the binding (the switch reports each with FLOW_REMOVED, reason DELETE). */
     public List<OFMessage> removeBinding(BindingSpec b) {
         return dialect.delete(outboundStamp(b), List.of(inboundMatch(b), outboundMatch(b)));
+    }
+
+    /**
+     * The two flows of a hairpin: sender → target's public endpoint becomes sender's public
+     * endpoint → target's inside endpoint, and the target's answers the reverse. No idle timeout:
+     * they live as long as both bindings and are removed with either ({@link #removeHairpin}).
+     */
+    public List<OFMessage> installHairpin(HairpinSpec h) {
+        FlowStamp stamp = hairpinStamp(h);
+        return List.of(
+                dialect.add(hairpinMatch(h.target(), h.sender()), hairpinActions(h.target(), h.sender()), stamp),
+                dialect.add(hairpinMatch(h.sender(), h.target()), hairpinActions(h.sender(), h.target()), stamp));
+    }
+
+    public List<OFMessage> removeHairpin(HairpinSpec h) {
+        return dialect.delete(hairpinStamp(h),
+                List.of(hairpinMatch(h.target(), h.sender()), hairpinMatch(h.sender(), h.target())));
+    }
+
+    /** Sends the sender's packet the controller holds on to the target, as the hairpin flow would. */
+    public OFPacketOut forwardHairpin(HairpinSpec h, PacketRef packet) {
+        return packetOut(packet, hairpinActions(h.sender(), h.target()));
     }
 
     /** Sends a packet the controller holds out as the outbound flow would have. */
@@ -209,6 +285,37 @@ public final class FlowCompiler {
     /** No idle timeout of its own: removed with the binding when the outbound flow expires. */
     private static FlowStamp inboundStamp(BindingSpec b) {
         return new FlowStamp(Cookies.binding(b.id()), Priorities.BINDING, 0, true);
+    }
+
+    /** From {@code from}'s inside endpoint to {@code to}'s public endpoint, on {@code from}'s port. */
+    private Match hairpinMatch(BindingSpec from, BindingSpec to) {
+        Match.Builder m = factory.buildMatch()
+                .setExact(MatchField.IN_PORT, from.toInside().port())
+                .setExact(MatchField.ETH_DST, from.toInside().source())
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, from.protocol().ipProtocol())
+                .setExact(MatchField.IPV4_SRC, from.inside().address())
+                .setExact(MatchField.IPV4_DST, to.external().address());
+        setL4(m, from.protocol(), true, from.inside().port());
+        return setL4(m, from.protocol(), false, to.external().port()).build();
+    }
+
+    /** Rewritten to come from {@code from}'s public endpoint and go to {@code to}'s inside endpoint. */
+    private List<OFAction> hairpinActions(BindingSpec from, BindingSpec to) {
+        OFPort out = to.toInside().port().equals(from.toInside().port()) ? OFPort.IN_PORT : to.toInside().port();
+        return List.of(
+                dialect.decTtl(),
+                dialect.setIpv4Src(from.external().address()),
+                dialect.setL4Src(from.protocol(), from.external().port()),
+                dialect.setIpv4Dst(to.inside().address()),
+                dialect.setL4Dst(from.protocol(), to.inside().port()),
+                dialect.setEthSrc(to.toInside().source()),
+                dialect.setEthDst(to.toInside().destination()),
+                factory.actions().output(out, 0));
+    }
+
+    private static FlowStamp hairpinStamp(HairpinSpec h) {
+        return new FlowStamp(Cookies.hairpin(h.id()), Priorities.HAIRPIN, 0, false);
     }
 
     private Match arpFor(OFPort port, IPv4Address target) {

@@ -13,6 +13,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U64;
 
 /**
  * OpenFlow 1.0: set_nw/set_tp/set_dl actions, the Nicira dec_ttl extension (1.0 has no standard
@@ -78,6 +79,22 @@ final class Of10Dialect implements Dialect {
     @Override
     public List<OFMessage> invalidTtlToController() {
         return List.of();
+    }
+
+    /** OF1.0 has no TCP-flags match and no cookie in packet-ins: TCP bindings keep one timer. */
+    @Override
+    public boolean supportsTcpFlags() {
+        return false;
+    }
+
+    @Override
+    public Match.Builder matchTcpFlag(Match.Builder match, int flag) {
+        throw new UnsupportedOperationException("OpenFlow 1.0 cannot match TCP flags");
+    }
+
+    @Override
+    public U64 cookie(OFPacketIn packetIn) {
+        return null;
     }
 
     @Override

@@ -16,6 +16,8 @@ import org.projectfloodlight.openflow.types.OFGroup;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U16;
+import org.projectfloodlight.openflow.types.U64;
 
 /** OpenFlow 1.3: set_field rewrites, apply-actions instructions, cookie-masked deletes. */
 final class Of13Dialect implements Dialect {
@@ -97,6 +99,22 @@ final class Of13Dialect implements Dialect {
 
     private static long bit(int reason) {
         return 1L << reason;
+    }
+
+    /** Open vSwitch accepts its tcp_flags OXM (ONF experimenter class) in OF1.3; hardware usually does not. */
+    @Override
+    public boolean supportsTcpFlags() {
+        return true;
+    }
+
+    @Override
+    public Match.Builder matchTcpFlag(Match.Builder match, int flag) {
+        return match.setMasked(MatchField.OVS_TCP_FLAGS, U16.of(flag), U16.of(flag));
+    }
+
+    @Override
+    public U64 cookie(OFPacketIn packetIn) {
+        return packetIn.getCookie();
     }
 
     @Override

@@ -6,6 +6,15 @@ public final class Priorities {
     public static final int ARP_TO_GATEWAY = 40000;
     /** ICMP to a public address: echo and errors are translated on the controller (RFC 5508). */
     public static final int ICMP_TO_CONTROLLER = 30000;
+    /** Hairpin flows: above the bindings, whose outbound flows would send the packet outside. */
+    public static final int HAIRPIN = 25000;
+    /**
+     * IPv4 from inside to one of the public addresses: to the controller, which hairpins it. Above
+     * the bindings, whose outbound flows match any destination and would send it outside.
+     */
+    public static final int TO_PUBLIC_ADDRESS = 22000;
+    /** TCP segments with FIN or RST set, to the controller (where the switch matches TCP flags). */
+    public static final int TCP_CONTROL = 30000;
     /** Translation flows of bindings. */
     public static final int BINDING = 20000;
     /** IPv4 sent to the gateway MAC from inside with no binding yet: a new flow, to the controller. */

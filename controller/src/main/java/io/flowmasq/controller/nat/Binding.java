@@ -5,10 +5,27 @@ import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.Protocol;
 import java.util.Objects;
 
-/** A live NAPT binding: the flows it installed ({@code spec}) and when it was created (ms, engine clock). */
-public record Binding(BindingSpec spec, long createdAt) {
+/**
+ * A live NAPT binding: the flows it installed ({@code spec}, whose idle timeout is the one in force), when
+ * it was created (ms, engine clock) and its {@link BindingState}.
+ */
+public record Binding(BindingSpec spec, long createdAt, BindingState state) {
     public Binding {
         Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(state, "state");
+    }
+
+    /** A binding in the state a switch without TCP tracking keeps it in (ESTABLISHED for TCP, else ACTIVE). */
+    public Binding(BindingSpec spec, long createdAt) {
+        this(spec, createdAt, BindingState.initial(spec.protocol(), false));
+    }
+
+    /** The same binding with re-timed flows and a new state. */
+    public Binding with(BindingSpec newSpec, BindingState newState) {
+        if (newSpec.id() != spec.id()) {
+            throw new IllegalArgumentException("binding " + spec.id() + " cannot become " + newSpec.id());
+        }
+        return new Binding(newSpec, createdAt, newState);
     }
 
     public long id() {

@@ -45,6 +45,18 @@ public final class BindingTable {
         byId.put(binding.id(), binding);
     }
 
+    /** Replaces a binding by a re-timed copy of itself (same id and endpoints). */
+    public void replace(Binding binding) {
+        Binding old = byId.get(binding.id());
+        if (old == null || !old.inside().equals(binding.inside()) || !old.external().equals(binding.external())
+                || old.protocol() != binding.protocol()) {
+            throw new IllegalStateException("no such binding to replace: " + binding);
+        }
+        byId.put(binding.id(), binding);
+        byInside.put(new EndpointKey(binding.protocol(), binding.inside()), binding);
+        byExternal.put(new EndpointKey(binding.protocol(), binding.external()), binding);
+    }
+
     public Optional<Binding> remove(long id) {
         Binding b = byId.remove(id);
         if (b != null) {

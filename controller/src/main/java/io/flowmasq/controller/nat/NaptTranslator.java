@@ -52,36 +52,50 @@ final class NaptTranslator {
             counters.increment("nat.packet_in.existing_binding");
             return List.of(compiler.forwardOutbound(existing.get().spec(), ref));
         }
+        Optional<Binding> created = bind(ref, packet, inside, nextHopMac, now);
+        if (created.isEmpty()) {
+            return dropped(ref);
+        }
+        BindingSpec spec = created.get().spec();
+        List<OFMessage> out = new ArrayList<>(installFlows(created.get()));
+        out.add(compiler.forwardOutbound(spec, ref));
+        return out;
+    }
+
+    /**
+     * Allocates and records a new binding for the packet's source (its flows still to be
+     * installed by the caller); empty, counted and logged when no public port is free.
+     */
+    Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now) {
+        Protocol protocol = packet.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+        Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
         Optional<Endpoint> external = allocator.allocate(protocol, insideEndpoint, now);
         if (external.isEmpty()) {
             counters.increment("nat.allocation_failed");
             LOG.warn("switch {}: no free {} port on {} for {}; packet dropped, no binding evicted",
                     config.name(), protocol.label(), allocator.pairedAddress(packet.src()), insideEndpoint);
-            return dropped(ref);
+            return Optional.empty();
         }
+        BindingState state = BindingState.initial(protocol, compiler.supportsTcpFlags());
         BindingSpec spec = new BindingSpec(nextId++, protocol, insideEndpoint, external.get(),
                 new L2Hop(ref.inPort(), inside.mac(), packet.ethSrc()),
                 new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac),
-                idleTimeout(protocol, config.timers()));
-        table.add(new Binding(spec, now));
+                state.idleTimeout(protocol, config.timers()));
+        Binding binding = new Binding(spec, now, state);
+        table.add(binding);
         counters.increment("nat.binding_created");
-        LOG.info("switch {}: binding {} {} {} -> {} (idle {} s)", config.name(), spec.id(), protocol.label(),
-                insideEndpoint, spec.external(), spec.idleTimeout());
-        List<OFMessage> out = new ArrayList<>(compiler.installBinding(spec));
-        out.add(compiler.forwardOutbound(spec, ref));
-        return out;
+        LOG.info("switch {}: binding {} {} {} -> {} ({}, idle {} s)", config.name(), spec.id(), protocol.label(),
+                insideEndpoint, spec.external(), state.label(), spec.idleTimeout());
+        return Optional.of(binding);
+    }
+
+    /** The flows of a new binding; a TRANSITORY one's inbound flow reports the peer's first answer. */
+    List<OFMessage> installFlows(Binding b) {
+        return compiler.installBinding(b.spec(), b.state() == BindingState.TRANSITORY);
     }
 
     List<OFMessage> dropped(PacketRef ref) {
         var release = compiler.releaseBuffer(ref);
         return release == null ? List.of() : List.of(release);
-    }
-
-    /**
-     * TCP bindings start with the established timer: the switch cannot see the handshake without
-     * TCP-flag matching, and a transitory 240 s timeout would cut idle interactive sessions.
-     */
-    static int idleTimeout(Protocol protocol, TimerConfig timers) {
-        return protocol == Protocol.TCP ? timers.tcpEstablished() : timers.udp();
     }
 }

@@ -12,6 +12,7 @@ import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.PipelineSpec;
+import io.flowmasq.flowcompiler.TcpFlags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,9 @@ public final class NatEngine {
     private final ArpResponder arp;
     private final NextHopResolver nextHop;
     private final NaptTranslator napt;
+    private final TcpStateTracker tcp;
     private final IcmpTranslator icmp;
+    private final HairpinTranslator hairpin;
 
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
         this.config = config;
@@ -54,6 +57,8 @@ public final class NatEngine {
         this.arp = new ArpResponder(config);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         this.napt = new NaptTranslator(config, compiler, table, allocator, counters);
+        this.tcp = new TcpStateTracker(config, compiler, table, counters);
+        this.hairpin = new HairpinTranslator(compiler, table, napt, counters);
         this.icmp = new IcmpTranslator(config, compiler, table,
                 new IcmpQueryTable(allocator, config.outside().publicAddresses()), counters,
                 new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
@@ -75,6 +80,10 @@ public final class NatEngine {
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
         counters.increment("nat.packet_in");
         PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
+        Optional<List<OFMessage>> reported = tcp.onReport(packetIn, ref, now);
+        if (reported.isPresent()) {
+            return reported.get();
+        }
         ParsedPacket parsed;
         try {
             parsed = PacketParser.parse(ref.data());
@@ -111,7 +120,9 @@ public final class NatEngine {
         LOG.info("switch {}: binding {} {} {} -> {} {} after {} s", config.name(), b.id(), b.protocol().label(),
                 b.inside(), b.external(), idle ? "expired" : "removed (" + removed.getReason() + ")",
                 (now - b.createdAt()) / 1000);
-        return compiler.removeBinding(b.spec());
+        List<OFMessage> out = new ArrayList<>(hairpin.released(b));
+        out.addAll(compiler.removeBinding(b.spec()));
+        return out;
     }
 
     /** Housekeeping once a second: ARP retries and refreshes, and dropping packets held too long. */
@@ -173,12 +184,18 @@ public final class NatEngine {
         if (ip.protocol() == Ipv4Packet.PROTO_ICMP && !ip.fragment()) {
             return concat(icmp.fromInside(ref, ip, inside.get(), nextHop.mac(now), now), napt.dropped(ref));
         }
+        if (ip.hasPorts() && !ip.fragment() && config.outside().publicAddresses().contains(ip.dst())) {
+            return hairpin.translate(ref, ip, inside.get(), nextHop.mac(now), now);
+        }
         String refusal = refusal(ip, inside.get());
         if (refusal != null) {
             counters.increment("nat.ignored." + refusal);
             LOG.debug("switch {}: not translated ({}): {} -> {} proto {}", config.name(), refusal, ip.src(),
                     ip.dst(), ip.protocol());
             return napt.dropped(ref);
+        }
+        if (ip.protocol() == Ipv4Packet.PROTO_TCP && TcpFlags.closes(ip.tcpFlags())) {
+            return tcp.onInside(ref, ip, now);
         }
         Optional<MacAddress> mac = nextHop.mac(now);
         if (mac.isEmpty()) {
@@ -197,6 +214,9 @@ public final class NatEngine {
 
     /** IPv4 from the outside port that the pipeline sent up (slow-path classes only; never table misses). */
     private List<OFMessage> onOutsideIpv4(PacketRef ref, Ipv4Packet ip, long now) {
+        if (ip.protocol() == Ipv4Packet.PROTO_TCP) {
+            return tcp.onOutside(ref, ip, now);
+        }
         if (ip.protocol() == Ipv4Packet.PROTO_ICMP && !ip.fragment()) {
             return concat(icmp.fromOutside(ref, ip, now), napt.dropped(ref));
         }

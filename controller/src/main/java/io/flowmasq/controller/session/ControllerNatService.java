@@ -36,7 +36,7 @@ public final class ControllerNatService implements NatService {
             String dpid = s.connection().dpid().toString();
             for (Binding b : s.engine().get().bindings().all()) {
                 out.add(new BindingView(b.id(), dpid, b.protocol().label(), b.inside().address().toString(),
-                        b.inside().port(), b.external().address().toString(), b.external().port(), "active",
+                        b.inside().port(), b.external().address().toString(), b.external().port(), b.state().label(),
                         Math.max(0, (now - b.createdAt()) / 1000), b.spec().idleTimeout(),
                         Cookies.binding(b.id()).toString()));
             }

@@ -6,7 +6,12 @@ import io.flowmasq.controller.config.PortRange;
 import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.controller.config.TimerConfig;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.controller.packet.Ipv4Packet;
+import io.flowmasq.controller.packet.MalformedPacketException;
+import io.flowmasq.controller.packet.PacketParser;
 import io.flowmasq.flowcompiler.sim.FlowTableSimulator;
+import io.flowmasq.flowcompiler.sim.SimPacket;
+import io.flowmasq.flowcompiler.sim.SimResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +25,9 @@ import org.projectfloodlight.openflow.protocol.OFPacketInReason;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.DatapathId;
+import org.projectfloodlight.openflow.types.EthType;
 import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -84,18 +91,52 @@ final class EngineHarness {
     }
 
     OFPacketIn buildPacketIn(OFPort port, byte[] frame, OFBufferId buffer) {
+        return buildPacketIn(port, frame, buffer, U64.ZERO);
+    }
+
+    /** A packet-in as a flow with {@code cookie} sends it (OF1.0 packet-ins carry no cookie). */
+    OFPacketIn buildPacketIn(OFPort port, byte[] frame, OFBufferId buffer, U64 cookie) {
         OFPacketIn.Builder b = factory.buildPacketIn()
                 .setBufferId(buffer)
                 .setTotalLen(frame.length)
-                .setReason(OFPacketInReason.NO_MATCH)
+                .setReason(cookie.equals(U64.ZERO) ? OFPacketInReason.NO_MATCH : OFPacketInReason.ACTION)
                 .setData(frame);
         if (factory.getVersion() == OFVersion.OF_10) {
             b.setInPort(port);
         } else {
             b.setMatch(factory.buildMatch().setExact(MatchField.IN_PORT, port).build())
-                    .setTableId(TableId.ZERO).setCookie(U64.ZERO);
+                    .setTableId(TableId.ZERO).setCookie(cookie);
         }
         return b.build();
+    }
+
+    /** What the switch did with a frame, and what the engine answered to the packet-in it caused (if any). */
+    record Switched(SimResult result, List<OFMessage> messages) {
+    }
+
+    /**
+     * A frame arrives on a switch port: the simulated table decides; a copy sent to the controller
+     * becomes a packet-in carrying the matching flow's cookie, and the engine's answer is applied.
+     */
+    Switched switchReceives(OFPort port, byte[] frame) {
+        SimResult r = table.process(simPacket(port, frame));
+        List<OFMessage> out = List.of();
+        if (r.toController()) {
+            out = engine.onPacketIn(buildPacketIn(port, frame, OFBufferId.NO_BUFFER, U64.of(r.cookie())), now);
+            apply(out);
+        }
+        return new Switched(r, out);
+    }
+
+    /** The header fields of an IPv4 frame as the flow table sees them. */
+    static SimPacket simPacket(OFPort port, byte[] frame) {
+        try {
+            Ipv4Packet ip = (Ipv4Packet) PacketParser.parse(frame);
+            return new SimPacket(port, ip.ethSrc(), ip.ethDst(), EthType.IPv4, IpProtocol.of((short) ip.protocol()),
+                    ip.src(), ip.dst(), ip.srcPort(), ip.dstPort(), null, ip.ttl(), ip.tcpFlags());
+        } catch (MalformedPacketException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** The switch expires the outbound flow of a binding (idle timeout) and reports it. */

@@ -73,8 +73,9 @@ class NatEngineTest {
         assertEquals(H1, r.only().packet().ethDst());
     }
 
+    /** OF1.0 cannot see the handshake: the established timer from the first packet (OF1.3: TcpStateTest). */
     @ParameterizedTest
-    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    @EnumSource(value = OFVersion.class, names = {"OF_10"})
     void newTcpFlowGetsTheEstablishedTimerAndTheFirstPacketIsRewritten(OFVersion v) {
         EngineHarness h = new EngineHarness(v).connected();
         byte[] syn = Frames.tcp(H1, GW_IN, "10.0.0.11", 40000, "198.51.100.7", 80, Frames.SYN);

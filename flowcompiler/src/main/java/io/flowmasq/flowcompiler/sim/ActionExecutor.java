@@ -34,6 +34,8 @@ public final class ActionExecutor {
                     OFPort port = ((OFActionOutput) action).getPort();
                     if (port.equals(OFPort.CONTROLLER)) {
                         toController = true;
+                    } else if (port.equals(OFPort.IN_PORT)) {
+                        outputs.add(new SimResult.Output(p.inPort().getPortNumber(), p));
                     } else if (!port.equals(p.inPort())) {
                         // Switches never send out of the ingress port by number (only OFPP_IN_PORT does).
                         outputs.add(new SimResult.Output(port.getPortNumber(), p));

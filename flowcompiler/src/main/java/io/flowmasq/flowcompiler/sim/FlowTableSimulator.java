@@ -17,6 +17,8 @@ import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstructionApplyActions;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.types.Masked;
+import org.projectfloodlight.openflow.types.OFValueType;
 import org.projectfloodlight.openflow.types.U64;
 
 /**
@@ -118,10 +120,20 @@ public final class FlowTableSimulator {
 
     private static boolean matches(Match match, SimPacket p) {
         for (MatchField<?> f : match.getMatchFields()) {
-            if (!Objects.equals(match.get(f), PacketFields.value(p, f))) {
+            if (!fieldMatches(match, f, PacketFields.value(p, f))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Exact fields compare whole values; masked ones (tcp_flags=+fin) only the bits under the mask. */
+    @SuppressWarnings("unchecked")
+    private static <F extends OFValueType<F>> boolean fieldMatches(Match match, MatchField<F> f, Object value) {
+        if (match.isExact(f)) {
+            return Objects.equals(match.get(f), value);
+        }
+        Masked<F> masked = match.getMasked(f);
+        return value != null && masked.getValue().equals(((F) value).applyMask(masked.getMask()));
     }
 }

@@ -3,6 +3,7 @@ package io.flowmasq.flowcompiler.sim;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U16;
 
 /** Reads a match field's value out of a {@link SimPacket}; null when the packet has no such field. */
 final class PacketFields {
@@ -23,6 +24,7 @@ final class PacketFields {
             case TCP_DST: return l4(p, IpProtocol.TCP, p.l4Dst());
             case UDP_SRC: return l4(p, IpProtocol.UDP, p.l4Src());
             case UDP_DST: return l4(p, IpProtocol.UDP, p.l4Dst());
+            case OVS_TCP_FLAGS: return IpProtocol.TCP.equals(p.ipProto()) ? U16.of(p.tcpFlags()) : null;
             default: throw new IllegalArgumentException("simulator does not model match field " + field.getName());
         }
     }

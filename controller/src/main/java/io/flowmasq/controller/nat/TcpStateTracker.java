@@ -1,0 +1,130 @@
+package io.flowmasq.controller.nat;
+
+import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.packet.Ipv4Packet;
+import io.flowmasq.flowcompiler.BindingSpec;
+import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.PacketRef;
+import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.TcpFlags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPacketInReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TCP state-aware timers (RFC 5382 REQ-5) on switches that match TCP flags. A new TCP binding starts
+ * TRANSITORY and its inbound flow copies each packet to the controller after forwarding it; the first
+ * copy (the peer answered) moves the binding to ESTABLISHED by re-adding both flows: the outbound one
+ * with the established timeout, the inbound one without the copy. The pipeline sends FIN and RST
+ * segments of both directions up; they are forwarded exactly as the binding's flow would have, and the
+ * binding goes CLOSING: its outbound flow is re-added with the transitory timeout. Re-adding replaces
+ * a flow in place, so no packet misses it and the switch reports no removal. Without TCP-flag
+ * matching (OF1.0) none of this reaches the controller and TCP bindings keep the established timer.
+ */
+final class TcpStateTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpStateTracker.class);
+
+    private final SwitchConfig config;
+    private final FlowCompiler compiler;
+    private final BindingTable table;
+    private final CounterSink counters;
+
+    TcpStateTracker(SwitchConfig config, FlowCompiler compiler, BindingTable table, CounterSink counters) {
+        this.config = config;
+        this.compiler = compiler;
+        this.table = table;
+        this.counters = counters;
+    }
+
+    /**
+     * A packet-in that an inbound binding flow's output action sent (its cookie says which binding) is
+     * the copy of a TRANSITORY binding's first inbound packet: the switch has already forwarded it, so
+     * the controller only learns. Empty for every other packet-in, including those a binding flow
+     * punts for another reason (TTL expired in dec_ttl: ICMP time exceeded is answered elsewhere).
+     */
+    Optional<List<OFMessage>> onReport(OFPacketIn packetIn, PacketRef ref, long now) {
+        OptionalLong id = compiler.bindingOf(packetIn);
+        if (id.isEmpty() || packetIn.getReason() != OFPacketInReason.ACTION
+                || !ref.inPort().equals(config.outside().port())) {
+            return Optional.empty();
+        }
+        Optional<Binding> found = table.byId(id.getAsLong());
+        if (found.isEmpty() || found.get().state() != BindingState.TRANSITORY) {
+            // More copies raced the re-add, or the binding is gone: the packet itself went through.
+            counters.increment("nat.tcp.late_report");
+            return Optional.of(release(ref));
+        }
+        Binding b = found.get();
+        BindingSpec spec = retime(b, BindingState.ESTABLISHED);
+        counters.increment("nat.tcp.established");
+        LOG.debug("switch {}: binding {} tcp {} established after {} ms", config.name(), b.id(), b.inside(),
+                now - b.createdAt());
+        List<OFMessage> out = new ArrayList<>(compiler.installBinding(spec));
+        out.addAll(release(ref));
+        return Optional.of(out);
+    }
+
+    /** A TCP segment with FIN or RST from an inside host. Never creates a binding. */
+    List<OFMessage> onInside(PacketRef ref, Ipv4Packet ip, long now) {
+        Optional<Binding> b = table.byInside(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()));
+        if (b.isEmpty()) {
+            counters.increment("nat.ignored.tcp_fin_rst_without_binding");
+            LOG.debug("switch {}: FIN/RST from {}:{} with no binding dropped", config.name(), ip.src(), ip.srcPort());
+            return release(ref);
+        }
+        List<OFMessage> out = new ArrayList<>(close(b.get(), now));
+        out.add(compiler.forwardOutbound(table.byId(b.get().id()).orElseThrow().spec(), ref));
+        return out;
+    }
+
+    /** TCP from the outside port: only FIN/RST segments to a public address come up. */
+    List<OFMessage> onOutside(PacketRef ref, Ipv4Packet ip, long now) {
+        if (!TcpFlags.closes(ip.tcpFlags()) || !ip.hasPorts()) {
+            counters.increment("nat.ignored.outside");
+            return release(ref);
+        }
+        Optional<Binding> b = table.byExternal(Protocol.TCP, new Endpoint(ip.dst(), ip.dstPort()));
+        if (b.isEmpty()) {
+            counters.increment("nat.ignored.tcp_fin_rst_unsolicited");
+            LOG.debug("switch {}: FIN/RST from outside to {}:{} with no binding dropped", config.name(), ip.dst(),
+                    ip.dstPort());
+            return release(ref);
+        }
+        List<OFMessage> out = new ArrayList<>(close(b.get(), now));
+        out.add(compiler.forwardInbound(table.byId(b.get().id()).orElseThrow().spec(), ref));
+        return out;
+    }
+
+    /** Moves the binding to CLOSING (once); the flow-mods that do it on the switch. */
+    private List<OFMessage> close(Binding b, long now) {
+        counters.increment("nat.tcp.fin_rst");
+        if (b.state() == BindingState.CLOSING || !compiler.supportsTcpFlags()) {
+            return List.of();
+        }
+        BindingSpec spec = retime(b, BindingState.CLOSING);
+        counters.increment("nat.tcp.closing");
+        LOG.debug("switch {}: binding {} tcp {} closing after {} ms", config.name(), b.id(), b.inside(),
+                now - b.createdAt());
+        // A binding that never got an answer still copies inbound packets: re-add that flow too.
+        return b.state() == BindingState.TRANSITORY ? compiler.installBinding(spec)
+                : List.of(compiler.reinstallOutbound(spec));
+    }
+
+    private BindingSpec retime(Binding b, BindingState state) {
+        BindingSpec spec = b.spec().withIdleTimeout(state.idleTimeout(b.protocol(), config.timers()));
+        table.replace(b.with(spec, state));
+        return spec;
+    }
+
+    private List<OFMessage> release(PacketRef ref) {
+        var out = compiler.releaseBuffer(ref);
+        return out == null ? List.of() : List.of(out);
+    }
+}
