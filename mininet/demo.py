@@ -18,7 +18,8 @@ import traceback
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import flowmasq_net as fnet  # noqa: E402
-from flowmasq_topo import EXT_IP, H1_IP, H2_IP, OUTSIDE_ADDRESS  # noqa: E402
+from flowmasq_topo import EXT_IP, FAR_IP, H1_IP, H2_IP, OUTSIDE_ADDRESS  # noqa: E402
+from flowmasq_topo import INSIDE_GATEWAY  # noqa: E402
 
 RESULTS = []   # (step, ok, detail)
 
@@ -99,6 +100,20 @@ def demo_udp(fm):
     assert ('from %s:' % OUTSIDE_ADDRESS) in seen, \
         'ext did not see the public address'
     return 'reply matched'
+
+
+@step('ICMP: ping and traceroute from h1 to far (198.51.100.20, behind ext)')
+def demo_icmp(fm):
+    out, err, rc = fm.pexec('h1', ['ping', '-n', '-c', '3', '-i', '0.2', '-W', '2',
+                                   FAR_IP], timeout=20)
+    print('h1$ ping -c 3 %s\n%s' % (FAR_IP, '\n'.join(out.strip().splitlines()[-2:])))
+    assert rc == 0 and ' 0% packet loss' in out, 'ping lost packets'
+    out, err, rc = fm.pexec('h1', ['traceroute', '-n', '-q', '1', '-N', '1', '-w', '2',
+                                   '-m', '5', FAR_IP], timeout=40)
+    print('h1$ traceroute -n %s\n%s' % (FAR_IP, out.rstrip()))
+    hops = [l.split()[1] for l in out.splitlines()[1:] if len(l.split()) > 1]
+    assert hops[:3] == [INSIDE_GATEWAY, EXT_IP, FAR_IP], 'hops %s' % hops
+    return 'ping 0%% loss; traceroute hops %s' % ' > '.join(hops[:3])
 
 
 @step('Bindings held by the controller (GET /api/v1/bindings)')
@@ -201,6 +216,7 @@ def main():
             demo_http(fm)
             demo_iperf(fm)
             demo_udp(fm)
+            demo_icmp(fm)
             demo_bindings(fm)
             demo_flows(fm)
             demo_capture(fm)
