@@ -151,14 +151,16 @@ def http_get(url, timeout=5.0):
 
 def make_config(of_port, rest_port, switch_name, udp_timeout=None,
                 of_address='127.0.0.1', rest_address='127.0.0.1',
-                profile='rfc', extra_timers=None):
-    """The controller configuration (a dict) for the flowmasq topology."""
+                profile='rfc', extra_timers=None, extra_switch=None):
+    """The controller configuration (a dict) for the flowmasq topology.
+
+    extra_switch: more fields of the switch entry, e.g. {'mssClamp': 1360}."""
     timers = {'profile': profile}
     if udp_timeout is not None:
         timers['udp'] = udp_timeout
     if extra_timers:
         timers.update(extra_timers)
-    return {
+    config = {
         'openflow': {'address': of_address, 'port': of_port},
         'rest': {'address': rest_address, 'port': rest_port},
         'timers': timers,
@@ -179,6 +181,8 @@ def make_config(of_port, rest_port, switch_name, udp_timeout=None,
             },
         }],
     }
+    config['switches'][0].update(extra_switch or {})
+    return config
 
 
 # --------------------------------------------------------------------------
@@ -366,7 +370,8 @@ class FlowmasqNet:
 
     def __init__(self, of_version='OpenFlow13', udp_timeout=None,
                  switch_name=None, workdir=None, ready_timeout=45.0,
-                 extra_timers=None, log_level='warning', standalone=False):
+                 extra_timers=None, log_level='warning', standalone=False,
+                 extra_switch=None):
         """standalone=True: no controller, failMode=standalone (a plain
         learning switch) -- only for smoke-testing the topology itself."""
         if of_version not in OF_VERSIONS:
@@ -374,6 +379,7 @@ class FlowmasqNet:
         self.of_version = of_version
         self.udp_timeout = udp_timeout
         self.extra_timers = extra_timers
+        self.extra_switch = extra_switch
         self.switch_name = switch_name or unique_switch_name()
         self.workdir = Path(workdir or tempfile.mkdtemp(
             prefix='flowmasq-%s-' % self.switch_name))
@@ -420,7 +426,8 @@ class FlowmasqNet:
         self.rest_url = 'http://127.0.0.1:%d' % self.rest_port
         cfg = make_config(self.of_port, self.rest_port, self.switch_name,
                           udp_timeout=self.udp_timeout,
-                          extra_timers=self.extra_timers)
+                          extra_timers=self.extra_timers,
+                          extra_switch=self.extra_switch)
         self.config_path.write_text(json.dumps(cfg, indent=2) + '\n')
         self.controller = ControllerProcess(self.config_path, self.log_path,
                                             self.rest_url)

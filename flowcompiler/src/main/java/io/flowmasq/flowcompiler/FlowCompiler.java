@@ -85,6 +85,15 @@ public final class FlowCompiler {
                     .setExact(MatchField.IPV4_DST, address)
                     .build();
             out.add(dialect.add(icmpToUs, toController, icmp));
+            // Open vSwitch shows no ports for IPv4 fragments: port 0 is how they look in the table.
+            for (Protocol p : Protocol.values()) {
+                Match.Builder fragment = factory.buildMatch()
+                        .setExact(MatchField.IN_PORT, spec.outside().port())
+                        .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                        .setExact(MatchField.IP_PROTO, p.ipProtocol())
+                        .setExact(MatchField.IPV4_DST, address);
+                out.add(dialect.add(setL4(fragment, p, false, 0).build(), toController, icmp));
+            }
         }
         FlowStamp newFlow = FlowStamp.pipeline(Priorities.NEW_FLOW);
         FlowStamp bridge = FlowStamp.pipeline(Priorities.INSIDE_BRIDGE);

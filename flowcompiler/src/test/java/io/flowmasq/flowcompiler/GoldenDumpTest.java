@@ -64,7 +64,7 @@ class GoldenDumpTest {
     @Test
     void dumpTableIsSortedByPriorityThenText() {
         List<String> lines = List.of(FlowDump.dumpTable(table(OFVersion.OF_10)).split("\n"));
-        assertEquals(15, lines.size());
+        assertEquals(17, lines.size());
         assertEquals("cookie=0xf100000000000000 priority=40000 idle=0 in_port=1,eth_type=0x806,arp_tpa=10.0.0.1"
                 + " actions=CONTROLLER:65535", lines.get(0));
         assertEquals("cookie=0xf100000000000000 priority=0 idle=0 actions=drop", lines.get(lines.size() - 1));
@@ -72,7 +72,7 @@ class GoldenDumpTest {
                 + "ipv4_dst=203.0.113.1 actions=CONTROLLER:65535", lines.get(3));
         assertEquals("cookie=0xf101000000000001 priority=20000 idle=0 send_flow_rem in_port=3,eth_type=0x800,"
                 + "ip_proto=6,ipv4_dst=203.0.113.1,tcp_dst=40000 actions=dec_ttl,set_ipv4_dst:10.0.0.11,set_l4_dst:40000,"
-                + "set_eth_src:02:f1:00:00:00:01,set_eth_dst:00:00:00:00:00:11,output:1", lines.get(6));
+                + "set_eth_src:02:f1:00:00:00:01,set_eth_dst:00:00:00:00:00:11,output:1", lines.get(8));
     }
 
     @Test

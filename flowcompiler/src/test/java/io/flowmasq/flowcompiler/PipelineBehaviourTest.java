@@ -148,7 +148,7 @@ class PipelineBehaviourTest {
         FlowTableSimulator once = table(v, TCP, UDP);
         FlowTableSimulator twice = table(v, TCP, UDP, TCP, UDP);
         twice.applyAll(compiler(v).pipeline(PIPELINE));
-        assertEquals(15 + (compiler(v).supportsTcpFlags() ? 6 : 0), once.entries().size(),
+        assertEquals(17 + (compiler(v).supportsTcpFlags() ? 6 : 0), once.entries().size(),
                 "6 FIN/RST flows on OF1.3");
         assertEquals(FlowDump.dumpTable(once), FlowDump.dumpTable(twice));
     }

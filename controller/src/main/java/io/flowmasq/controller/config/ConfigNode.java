@@ -78,6 +78,11 @@ final class ConfigNode {
         return elements;
     }
 
+    /** Whether the value is the JSON string {@code text}; reports nothing either way. */
+    boolean isString(String text) {
+        return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() && value.getAsString().equals(text);
+    }
+
     String string() {
         if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
             return value.getAsString();

@@ -18,7 +18,7 @@ final class InterfaceReader {
     static final long MAX_PORT = 0xfffffeffL;
 
     private static final Set<String> INSIDE_FIELDS = Set.of("ports", "gateway", "mac");
-    private static final Set<String> OUTSIDE_FIELDS = Set.of("port", "address", "publicAddresses", "mac", "nextHop");
+    private static final Set<String> OUTSIDE_FIELDS = Set.of("port", "address", "publicAddresses", "mac", "nextHop", "mtu");
 
     private record Network(Cidr cidr, String path) {
     }
@@ -73,10 +73,20 @@ final class InterfaceReader {
         List<IPv4Address> publicAddresses = publicAddresses(fields.optional("publicAddresses"), address);
         MacAddress mac = mac(fields.optional("mac"), node.path(), 0);
         IPv4Address nextHop = nextHop(fields.required("nextHop"), address);
-        if (port == null || address == null || publicAddresses == null || mac == null || nextHop == null) {
+        Integer mtu = mtu(fields.optional("mtu"));
+        if (port == null || address == null || publicAddresses == null || mac == null || nextHop == null
+                || mtu == null) {
             return null;
         }
-        return new OutsideConfig(port, address.address(), address.prefixLength(), publicAddresses, mac, nextHop);
+        return new OutsideConfig(port, address.address(), address.prefixLength(), publicAddresses, mac, nextHop, mtu);
+    }
+
+    private static Integer mtu(ConfigNode node) {
+        if (node == null) {
+            return OutsideConfig.DEFAULT_MTU;
+        }
+        Long mtu = node.integer(OutsideConfig.MIN_MTU, OutsideConfig.MAX_MTU, "an MTU in bytes");
+        return mtu == null ? null : mtu.intValue();
     }
 
     private List<OFPort> ports(ConfigNode node) {

@@ -2,11 +2,23 @@ package io.flowmasq.controller.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.projectfloodlight.openflow.types.DatapathId;
 
-/** One NAT switch, found by its datapath id. {@code timers} is the global set with this switch's overrides. */
+/**
+ * One NAT switch, found by its datapath id. {@code timers} is the global set with this switch's overrides;
+ * {@code mssClamp} is the MSS the controller clamps outbound SYNs to (empty: no clamping), "auto" already
+ * resolved from the outside MTU.
+ */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
-                           PortRange portRange, TimerConfig timers) {
+                           PortRange portRange, TimerConfig timers, OptionalInt mssClamp) {
+    /** The smallest MSS every IPv4 host must accept (RFC 9293: 576-byte datagrams less 40 bytes of headers). */
+    public static final int MIN_MSS = 536;
+    /** The largest IPv4 datagram less the IPv4 and TCP headers without options. */
+    public static final int MAX_MSS = 65495;
+    /** {@code mssClamp: "auto"} is the outside MTU less the IPv4 and TCP headers without options. */
+    public static final int MSS_HEADERS = 40;
+
     public SwitchConfig {
         Objects.requireNonNull(dpid, "dpid");
         Objects.requireNonNull(name, "name");
@@ -14,5 +26,10 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         Objects.requireNonNull(outside, "outside");
         Objects.requireNonNull(portRange, "portRange");
         Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(mssClamp, "mssClamp");
+        if (mssClamp.isPresent() && (mssClamp.getAsInt() < MIN_MSS || mssClamp.getAsInt() > MAX_MSS)) {
+            throw new IllegalArgumentException("mssClamp " + mssClamp.getAsInt() + " outside " + MIN_MSS + ".."
+                    + MAX_MSS);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.flowmasq.controller.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.projectfloodlight.openflow.types.DatapathId;
 
@@ -10,7 +11,8 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * datapath id or a name. One instance per file.
  */
 final class SwitchReader {
-    private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers");
+    private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
+            "mssClamp");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -35,10 +37,24 @@ final class SwitchReader {
         OutsideConfig outside = outsideNode == null ? null : interfaces.outside(outsideNode);
         PortRange portRange = portRange(fields.optional("portRange"));
         TimerConfig timers = TimerReader.read(fields.optional("timers"), globalTimers);
-        if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null) {
+        OptionalInt mssClamp = mssClamp(fields.optional("mssClamp"), outside);
+        if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
+                || mssClamp == null) {
             return null;
         }
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp);
+    }
+
+    /** Off when absent; a number; or "auto", the outside MTU less 40 (empty while the outside is wrong). */
+    private static OptionalInt mssClamp(ConfigNode node, OutsideConfig outside) {
+        if (node == null) {
+            return OptionalInt.empty();
+        }
+        if (node.isString("auto")) {
+            return outside == null ? OptionalInt.empty() : OptionalInt.of(outside.mtu() - SwitchConfig.MSS_HEADERS);
+        }
+        Long mss = node.integer(SwitchConfig.MIN_MSS, SwitchConfig.MAX_MSS, "\"auto\" or an MSS in bytes");
+        return mss == null ? null : OptionalInt.of(mss.intValue());
     }
 
     private DatapathId dpid(ConfigNode node, String switchPath) {

@@ -31,14 +31,17 @@ final class HairpinTranslator {
     private final FlowCompiler compiler;
     private final BindingTable bindings;
     private final NaptTranslator napt;
+    private final MssClamper mss;
     private final CounterSink counters;
     private final Map<Pair, HairpinSpec> hairpins = new HashMap<>();
     private long nextId = 1;
 
-    HairpinTranslator(FlowCompiler compiler, BindingTable bindings, NaptTranslator napt, CounterSink counters) {
+    HairpinTranslator(FlowCompiler compiler, BindingTable bindings, NaptTranslator napt, MssClamper mss,
+                      CounterSink counters) {
         this.compiler = compiler;
         this.bindings = bindings;
         this.napt = napt;
+        this.mss = mss;
         this.counters = counters;
     }
 
@@ -75,7 +78,8 @@ final class HairpinTranslator {
             LOG.info("hairpin {}: {} {} -> {} reaches {} as {}", h.id(), protocol.label(), sender.get().inside(),
                     target.get().external(), target.get().inside(), sender.get().external());
         }
-        out.add(compiler.forwardHairpin(h, ref));
+        HairpinSpec hairpin = h;
+        out.addAll(mss.forward(ref, ip, r -> compiler.forwardHairpin(hairpin, r)));
         return out;
     }
 

@@ -29,15 +29,17 @@ final class NaptTranslator {
     private final FlowCompiler compiler;
     private final BindingTable table;
     private final NaptAllocator allocator;
+    private final MssClamper mss;
     private final CounterSink counters;
     private long nextId = 1;
 
     NaptTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
-                   CounterSink counters) {
+                   MssClamper mss, CounterSink counters) {
         this.config = config;
         this.compiler = compiler;
         this.table = table;
         this.allocator = allocator;
+        this.mss = mss;
         this.counters = counters;
     }
 
@@ -50,7 +52,7 @@ final class NaptTranslator {
         if (existing.isPresent()) {
             // Another first packet of a flow whose binding is being installed: same binding, sent on.
             counters.increment("nat.packet_in.existing_binding");
-            return List.of(compiler.forwardOutbound(existing.get().spec(), ref));
+            return mss.forward(ref, packet, r -> compiler.forwardOutbound(existing.get().spec(), r));
         }
         Optional<Binding> created = bind(ref, packet, inside, nextHopMac, now);
         if (created.isEmpty()) {
@@ -58,7 +60,7 @@ final class NaptTranslator {
         }
         BindingSpec spec = created.get().spec();
         List<OFMessage> out = new ArrayList<>(installFlows(created.get()));
-        out.add(compiler.forwardOutbound(spec, ref));
+        out.addAll(mss.forward(ref, packet, r -> compiler.forwardOutbound(spec, r)));
         return out;
     }
 

@@ -48,6 +48,7 @@ public final class NatEngine {
     private final TcpStateTracker tcp;
     private final IcmpTranslator icmp;
     private final HairpinTranslator hairpin;
+    private final FragmentTranslator fragments;
 
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
         this.config = config;
@@ -56,12 +57,15 @@ public final class NatEngine {
         this.allocator = new NaptAllocator(config.outside().publicAddresses(), config.portRange());
         this.arp = new ArpResponder(config);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
-        this.napt = new NaptTranslator(config, compiler, table, allocator, counters);
+        MssClamper mss = new MssClamper(config.mssClamp(), compiler, counters);
+        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters);
         this.tcp = new TcpStateTracker(config, compiler, table, counters);
-        this.hairpin = new HairpinTranslator(compiler, table, napt, counters);
+        this.hairpin = new HairpinTranslator(compiler, table, napt, mss, counters);
+        IcmpQueryTable queries = new IcmpQueryTable(allocator, config.outside().publicAddresses());
         this.icmp = new IcmpTranslator(config, compiler, table,
-                new IcmpQueryTable(allocator, config.outside().publicAddresses()), counters,
+                queries, counters,
                 new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
+        this.fragments = new FragmentTranslator(config, compiler, table, napt, allocator, queries, counters);
     }
 
     public BindingTable bindings() {
@@ -129,6 +133,7 @@ public final class NatEngine {
     public List<OFMessage> onTick(long now) {
         List<OFMessage> out = new ArrayList<>();
         icmp.expire(now);
+        out.addAll(fragments.expire(now));
         for (PendingPacket p : nextHop.expire(now)) {
             counters.increment("nat.pending_dropped");
             LOG.warn("switch {}: next hop {} did not answer ARP; dropped a packet from {}", config.name(),
@@ -181,6 +186,9 @@ public final class NatEngine {
         if (ip.ttl() <= 1 && !ip.dst().equals(inside.get().gateway())) {
             return concat(icmp.timeExceeded(ref, ip, inside.get(), now), napt.dropped(ref));
         }
+        if (ip.fragment() && !isLocal(ip.dst())) {
+            return fragments.outbound(ref, ip, inside.get(), nextHop.mac(now), now);
+        }
         if (ip.protocol() == Ipv4Packet.PROTO_ICMP && !ip.fragment()) {
             return concat(icmp.fromInside(ref, ip, inside.get(), nextHop.mac(now), now), napt.dropped(ref));
         }
@@ -214,6 +222,10 @@ public final class NatEngine {
 
     /** IPv4 from the outside port that the pipeline sent up (slow-path classes only; never table misses). */
     private List<OFMessage> onOutsideIpv4(PacketRef ref, Ipv4Packet ip, long now) {
+        if (ip.fragment()) {
+            return config.outside().publicAddresses().contains(ip.dst()) && ip.ttl() > 1
+                    ? fragments.inbound(ref, ip, now) : napt.dropped(ref);
+        }
         if (ip.protocol() == Ipv4Packet.PROTO_TCP) {
             return tcp.onOutside(ref, ip, now);
         }
@@ -246,6 +258,12 @@ public final class NatEngine {
             return "local_destination";
         }
         return null;
+    }
+
+    /** An address of the gateway itself or of an inside network (not translated outbound). */
+    private boolean isLocal(org.projectfloodlight.openflow.types.IPv4Address address) {
+        return config.inside().stream().anyMatch(i -> i.contains(address))
+                || config.outside().publicAddresses().contains(address);
     }
 
     private Optional<InsideConfig> insideOf(OFPort port) {

@@ -35,7 +35,7 @@ class ConfigLoaderTest {
                 new InsideConfig(List.of(OFPort.of(1), OFPort.of(2)), ip("10.0.0.1"), 24, mac("02:f1:00:00:00:01"))),
                 s1.inside());
         assertEquals(new OutsideConfig(OFPort.of(3), ip("203.0.113.1"), 24, List.of(ip("203.0.113.1")),
-                mac("02:f1:00:00:00:02"), ip("203.0.113.10")), s1.outside());
+                mac("02:f1:00:00:00:02"), ip("203.0.113.10"), 1500), s1.outside());
         assertEquals(PortRange.DEFAULT, s1.portRange());
         assertEquals(TimerConfig.RFC, s1.timers());
     }

@@ -15,6 +15,7 @@ import io.flowmasq.flowcompiler.sim.SimResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -59,17 +60,25 @@ final class EngineHarness {
     }
 
     EngineHarness(OFVersion version, PortRange range, TimerConfig timers) {
+        this(version, config(range, timers, OptionalInt.empty()));
+    }
+
+    EngineHarness(OFVersion version, SwitchConfig config) {
         factory = OFFactories.getFactory(version);
-        engine = new NatEngine(config(range, timers), FlowCompiler.forFactory(factory),
-                name -> counters.merge(name, 1L, Long::sum));
+        engine = new NatEngine(config, FlowCompiler.forFactory(factory), name -> counters.merge(name, 1L, Long::sum));
     }
 
     static SwitchConfig config(PortRange range, TimerConfig timers) {
+        return config(range, timers, OptionalInt.empty());
+    }
+
+    /** The test switch; {@code mssClamp} empty: no clamping. The outside MTU is 1500. */
+    static SwitchConfig config(PortRange range, TimerConfig timers, OptionalInt mssClamp) {
         return new SwitchConfig(DatapathId.of(1), "s1",
                 List.of(new InsideConfig(List.of(P1, P2), IPv4Address.of("10.0.0.1"), 24, GW_IN)),
                 new OutsideConfig(OUT, IPv4Address.of("203.0.113.1"), 24, List.of(IPv4Address.of("203.0.113.1")),
-                        GW_OUT, IPv4Address.of("203.0.113.10")),
-                range, timers);
+                        GW_OUT, IPv4Address.of("203.0.113.10"), OutsideConfig.DEFAULT_MTU),
+                range, timers, mssClamp);
     }
 
     /** Connects and lets the router answer the gateway's ARP request. */
