@@ -16,24 +16,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..'))
 
 import flowmasq_net as fnet  # noqa: E402
-from flowmasq_net import FlowmasqNet  # noqa: E402
+from conftest import flowmasq_per_version  # noqa: E402
 from flowmasq_topo import EXT_IP, H2_IP, OUTSIDE_ADDRESS  # noqa: E402
 from test_e2e import diag  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
 
 
-@pytest.fixture(scope='module', params=['OpenFlow13', 'OpenFlow10'],
-                ids=['of13', 'of10'])
-def net(request):
-    n = FlowmasqNet(of_version=request.param)
-    try:
-        n.start()
-    except Exception as e:  # pylint: disable=broad-except
-        pytest.fail('could not bring up flowmasq (%s): %s' % (request.param, e),
-                    pytrace=False)
-    yield n
-    n.stop()
+net = flowmasq_per_version()
 
 
 def _public_port(net, proto, inside_port):

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..'))
 
 import flowmasq_net as fnet  # noqa: E402
-from flowmasq_net import FlowmasqNet  # noqa: E402
+from conftest import flowmasq_per_version  # noqa: E402
 from flowmasq_topo import EXT_IP, OUTSIDE_ADDRESS  # noqa: E402
 from test_e2e import diag  # noqa: E402
 
@@ -32,18 +32,7 @@ SYN_LINE = re.compile(
     r'Flags \[(S|S\.)\], cksum 0x[0-9a-f]+ \(([^)]*)\).*?options \[mss (\d+)')
 
 
-@pytest.fixture(scope='module', params=['OpenFlow13', 'OpenFlow10'],
-                ids=['of13', 'of10'])
-def net(request):
-    n = FlowmasqNet(of_version=request.param,
-                    extra_switch={'mssClamp': CLAMP})
-    try:
-        n.start()
-    except Exception as e:  # pylint: disable=broad-except
-        pytest.fail('could not bring up flowmasq (%s): %s' % (request.param, e),
-                    pytrace=False)
-    yield n
-    n.stop()
+net = flowmasq_per_version(extra_switch={'mssClamp': CLAMP})
 
 
 def _syns(net, proc, path):
