@@ -33,7 +33,8 @@ def test_ping_through_the_nat_and_to_the_gateway(fm):
     and to the gateway itself; ping from outside to the public address."""
     with diag(fm, 'ping'):
         for host, dst in (('h1', EXT_IP), ('h1', FAR_IP), ('h2', EXT_IP),
-                          ('h1', INSIDE_GATEWAY), ('ext', OUTSIDE_ADDRESS)):
+                          ('h1', INSIDE_GATEWAY), ('h1', OUTSIDE_ADDRESS),
+                          ('ext', OUTSIDE_ADDRESS)):
             out, err, rc = fm.pexec(host, ['ping', '-n', '-c', '3', '-i', '0.2',
                                            '-W', '2', dst], timeout=20)
             print('%s -> %s: %s' % (host, dst, out.strip().splitlines()[-2:]))

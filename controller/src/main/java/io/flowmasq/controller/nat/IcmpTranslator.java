@@ -67,7 +67,7 @@ final class IcmpTranslator {
                                long now) {
         Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
         int type = icmpType(f.bytes());
-        if (ip.dst().equals(inside.gateway())) {
+        if (ip.dst().equals(inside.gateway()) || config.outside().publicAddresses().contains(ip.dst())) {
             if (type != IcmpFrames.ECHO_REQUEST) {
                 return ignored("to_gateway");
             }

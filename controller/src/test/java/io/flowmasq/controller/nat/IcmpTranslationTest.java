@@ -193,6 +193,10 @@ class IcmpTranslationTest {
         assertEquals(0, inside.frame()[L4]);
         assertEquals("10.0.0.1", ip(inside.frame(), IP + 12));
         assertIpAndIcmpChecksums(inside.frame());
+        Sent own = sent(h.packetIn(P1, IcmpFramesForTest.echo(8, H1, GW_IN, "10.0.0.11", "203.0.113.1", 9, 1, 64)));
+        assertEquals(1, own.port(), "the gateway answers for its public address too, never loops it outside");
+        assertEquals("203.0.113.1", ip(own.frame(), IP + 12));
+        assertIpAndIcmpChecksums(own.frame());
         Sent outside = sent(h.packetIn(OUT, IcmpFramesForTest.echo(8, ROUTER, GW_OUT, "203.0.113.10", "203.0.113.1", 9, 1, 64)));
         assertEquals(3, outside.port());
         assertEquals("203.0.113.1", ip(outside.frame(), IP + 12));
