@@ -17,6 +17,7 @@ import io.flowmasq.controller.config.TimerConfig;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.TcpFlags;
 import io.flowmasq.flowcompiler.sim.SimPacket;
 import io.flowmasq.flowcompiler.sim.SimResult;
 import java.util.List;
@@ -190,5 +191,60 @@ class FilteringTest {
         h.expire(cookieOf(h, "198.51.100.7", 1000));
         h.packetIn(P1, udpFromH1("198.51.100.7", 2000));
         assertTrue(delivered(inbound(h, "198.51.100.7", 2000)), "room again after one session ended");
+    }
+
+    private static byte[] tcpFromH1(String dst, int flags) {
+        return Frames.tcp(H1, GW_IN, "10.0.0.11", 40000, dst, 80, flags);
+    }
+
+    private static byte[] tcpToPublic(String src, int flags) {
+        return Frames.tcp(ROUTER, GW_OUT, src, 80, "203.0.113.1", 40000, flags);
+    }
+
+    private static Binding tcpSession(EngineHarness h, String remote) {
+        return h.engine.bindings().forOutbound(Protocol.TCP, Endpoint.of("10.0.0.11", 40000), Endpoint.of(remote, 80))
+                .orElseThrow();
+    }
+
+    /** The TCP state machine runs per session: each session's flows carry its own state's timer. */
+    @Test
+    void tcpStateIsPerSession() {
+        EngineHarness h = harness(OFVersion.OF_13, Filtering.ADDRESS_AND_PORT_DEPENDENT);
+        h.switchReceives(P1, tcpFromH1("198.51.100.7", TcpFlags.SYN));
+        h.switchReceives(P1, tcpFromH1("192.0.2.99", TcpFlags.SYN));
+        assertEquals(2, h.engine.bindings().size());
+        h.switchReceives(OUT, tcpToPublic("198.51.100.7", TcpFlags.SYN | TcpFlags.ACK));
+        assertEquals(BindingState.ESTABLISHED, tcpSession(h, "198.51.100.7").state());
+        assertEquals(BindingState.TRANSITORY, tcpSession(h, "192.0.2.99").state());
+        assertEquals(7440, h.table.lookup(EngineHarness.simPacket(P1, tcpFromH1("198.51.100.7", TcpFlags.ACK)))
+                .orElseThrow().idleTimeout());
+        assertEquals(240, h.table.lookup(EngineHarness.simPacket(P1, tcpFromH1("192.0.2.99", TcpFlags.ACK)))
+                .orElseThrow().idleTimeout());
+        // A FIN from a remote the filter does not let in closes nothing and goes nowhere.
+        EngineHarness.Switched forged = h.switchReceives(OUT, tcpToPublic("192.0.2.200", TcpFlags.RST));
+        assertTrue(forged.messages().isEmpty());
+        assertEquals(1, h.counter("nat.ignored.tcp_fin_rst_unsolicited"));
+        assertEquals(BindingState.ESTABLISHED, tcpSession(h, "198.51.100.7").state());
+        // The established session's FIN closes it alone.
+        h.switchReceives(P1, tcpFromH1("198.51.100.7", TcpFlags.FIN | TcpFlags.ACK));
+        assertEquals(BindingState.CLOSING, tcpSession(h, "198.51.100.7").state());
+        assertEquals(BindingState.TRANSITORY, tcpSession(h, "192.0.2.99").state());
+    }
+
+    /** An ICMP error about a session is let in; one quoting a datagram to a remote h1 never sent to is not. */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void icmpErrorsOnlyAboutSessionsThatExist(OFVersion v) {
+        EngineHarness h = harness(v, Filtering.ADDRESS_AND_PORT_DEPENDENT);
+        h.packetIn(P1, udpFromH1("198.51.100.7", 53));
+        byte[] asSent = IcmpFramesForTest.udp(GW_OUT, ROUTER, "203.0.113.1", 5555, "198.51.100.7", 53, 63);
+        List<OFMessage> in = h.packetIn(OUT, IcmpFramesForTest.error(3, 3, ROUTER, GW_OUT, "198.51.100.7",
+                "203.0.113.1", asSent));
+        assertEquals(1, in.size());
+        assertEquals(1, h.counter("nat.icmp.error_in"));
+        byte[] forged = IcmpFramesForTest.udp(GW_OUT, ROUTER, "203.0.113.1", 5555, "198.51.100.7", 54, 63);
+        assertEquals(List.of(), h.packetIn(OUT, IcmpFramesForTest.error(3, 3, ROUTER, GW_OUT, "198.51.100.7",
+                "203.0.113.1", forged)));
+        assertEquals(1, h.counter("nat.icmp.dropped.error_no_binding"));
     }
 }
