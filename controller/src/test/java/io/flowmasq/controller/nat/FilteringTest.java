@@ -247,4 +247,20 @@ class FilteringTest {
                 "203.0.113.1", forged)));
         assertEquals(1, h.counter("nat.icmp.dropped.error_no_binding"));
     }
+
+    /** Hairpinned traffic is not filtered: h1 reaches h2's mapping, made towards the outside, in every mode. */
+    @ParameterizedTest
+    @EnumSource(Filtering.class)
+    void hairpinReachesAMappingWhateverTheFilter(Filtering f) {
+        EngineHarness h = harness(OFVersion.OF_13, f);
+        h.packetIn(EngineHarness.P2, Frames.udp(EngineHarness.H2, GW_IN, "10.0.0.12", 7000, "198.51.100.7", 3478,
+                PAYLOAD));
+        h.packetIn(P1, Frames.udp(H1, GW_IN, "10.0.0.11", 5000, "203.0.113.1", 7000, PAYLOAD));
+        assertEquals(1, h.counter("nat.hairpin.created"));
+        SimResult forward = h.table.process(SimPacket.ipv4(P1, H1, GW_IN, IpProtocol.UDP, "10.0.0.11", 5000,
+                "203.0.113.1", 7000));
+        assertEquals(2, forward.only().port());
+        assertEquals("203.0.113.1", forward.only().packet().ipv4Src().toString());
+        assertEquals("10.0.0.12", forward.only().packet().ipv4Dst().toString());
+    }
 }
