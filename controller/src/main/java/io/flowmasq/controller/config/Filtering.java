@@ -15,8 +15,8 @@ public enum Filtering {
     /** Only address:port pairs the inside endpoint has sent to. */
     ADDRESS_AND_PORT_DEPENDENT("address-and-port-dependent");
 
-    /** What a switch without {@code filtering} gets. */
-    public static final Filtering DEFAULT = ENDPOINT_INDEPENDENT;
+    /** What a switch without {@code filtering} in the file gets: as Linux netfilter, and RFC 4787's advice. */
+    public static final Filtering DEFAULT = ADDRESS_AND_PORT_DEPENDENT;
 
     private final String label;
 

@@ -34,10 +34,10 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         }
     }
 
-    /** A switch with the default filtering. */
+    /** A switch with endpoint-independent filtering (one pair of flows per mapping). */
     public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                         PortRange portRange, TimerConfig timers, OptionalInt mssClamp) {
-        this(dpid, name, inside, outside, portRange, timers, mssClamp, Filtering.DEFAULT);
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, Filtering.ENDPOINT_INDEPENDENT);
     }
 
     public SwitchConfig withFiltering(Filtering f) {

@@ -18,8 +18,8 @@ class ConfigFilteringTest {
     }
 
     @Test
-    void endpointIndependentByDefault() {
-        assertEquals(Filtering.ENDPOINT_INDEPENDENT, valid(MINIMAL).config().switches().get(0).filtering());
+    void addressAndPortDependentByDefault() {
+        assertEquals(Filtering.ADDRESS_AND_PORT_DEPENDENT, valid(MINIMAL).config().switches().get(0).filtering());
     }
 
     @Test
