@@ -15,7 +15,11 @@ public enum Filtering {
     /** Only address:port pairs the inside endpoint has sent to. */
     ADDRESS_AND_PORT_DEPENDENT("address-and-port-dependent");
 
-    /** What a switch without {@code filtering} in the file gets: as Linux netfilter, and RFC 4787's advice. */
+    /**
+     * What a switch without {@code filtering} in the file gets: the strictest, as Linux netfilter. (RFC 4787
+     * REQ-8 recommends endpoint-independent filtering where transparency matters most, address-dependent
+     * where stringency does.)
+     */
     public static final Filtering DEFAULT = ADDRESS_AND_PORT_DEPENDENT;
 
     private final String label;
