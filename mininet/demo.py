@@ -119,12 +119,12 @@ def demo_icmp(fm):
 @step('Bindings held by the controller (GET /api/v1/bindings)')
 def demo_bindings(fm):
     bindings = fm.bindings()
-    cols = ('id', 'protocol', 'inside', 'public', 'state', 'age', 'idle',
-            'cookie')
+    cols = ('id', 'protocol', 'inside', 'public', 'remote', 'state', 'age',
+            'idle', 'cookie')
     rows = [(str(b.get('id')), str(b.get('protocol')),
              '%s:%s' % (b.get('insideAddress'), b.get('insidePort')),
              '%s:%s' % (b.get('publicAddress'), b.get('publicPort')),
-             str(b.get('state')), '%ss' % b.get('ageSeconds'),
+             str(b.get('remote') or '*'), str(b.get('state')), '%ss' % b.get('ageSeconds'),
              '%ss' % b.get('idleTimeoutSeconds'), str(b.get('cookie')))
             for b in bindings]
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)

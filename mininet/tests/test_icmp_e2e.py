@@ -90,10 +90,15 @@ def test_traceroute_udp_and_icmp_modes(fm):
 def test_ttl_expiry_on_an_installed_binding_flow(fm):
     """Once a binding's flows are in the switch, a TTL-1 packet of that
     flow dies in the switch's dec_ttl; the switch must punt it (OF1.3 async
-    config / OF1.0 SET_CONFIG flag) so the gateway still answers."""
+    config / OF1.0 SET_CONFIG flag) so the gateway still answers.
+
+    All probes go to one destination port (-U -p): with the default
+    address-and-port-dependent filtering, probes to increasing ports would
+    each open a new session through the controller instead of using the
+    installed flow."""
     with diag(fm, 'ttl on binding flow'):
         args = ['traceroute', '-n', '-q', '1', '-N', '1', '-w', '2', '-m', '3',
-                '--sport=45000', FAR_IP]
+                '-U', '-p', '33434', '--sport=45000', FAR_IP]
         first, _, _ = fm.pexec('h1', args, timeout=30)
         assert fm.find_bindings('udp', H1_IP, 45000), fm.bindings()
         before = _counter(fm, 'nat.icmp.time_exceeded_sent')

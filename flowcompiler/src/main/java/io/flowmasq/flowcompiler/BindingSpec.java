@@ -10,9 +10,11 @@ import java.util.Objects;
  * to {@code external} and leave through {@code toInside} with destination {@code inside}.
  * {@code idleTimeout} (seconds) is the binding's clock: it is set on the outbound flow only, so the
  * mapping is refreshed by outbound traffic (RFC 4787 REQ-6) and the inbound flow lives exactly as long.
+ * {@code remote} is null under endpoint-independent filtering (the flows match no outside endpoint);
+ * otherwise the spec is one session of a mapping, and both flows match that remote.
  */
 public record BindingSpec(long id, Protocol protocol, Endpoint inside, Endpoint external,
-                          L2Hop toInside, L2Hop toOutside, int idleTimeout) {
+                          L2Hop toInside, L2Hop toOutside, int idleTimeout, RemoteFilter remote) {
     public BindingSpec {
         if (id < 1 || id > Cookies.MAX_BINDING_ID) {
             throw new IllegalArgumentException("binding id out of range: " + id);
@@ -27,7 +29,22 @@ public record BindingSpec(long id, Protocol protocol, Endpoint inside, Endpoint 
         }
     }
 
+    /** A binding under endpoint-independent filtering. */
+    public BindingSpec(long id, Protocol protocol, Endpoint inside, Endpoint external,
+                       L2Hop toInside, L2Hop toOutside, int idleTimeout) {
+        this(id, protocol, inside, external, toInside, toOutside, idleTimeout, null);
+    }
+
     public BindingSpec withIdleTimeout(int seconds) {
-        return new BindingSpec(id, protocol, inside, external, toInside, toOutside, seconds);
+        return new BindingSpec(id, protocol, inside, external, toInside, toOutside, seconds, remote);
+    }
+
+    public BindingSpec withRemote(RemoteFilter r) {
+        return new BindingSpec(id, protocol, inside, external, toInside, toOutside, idleTimeout, r);
+    }
+
+    /** Whether a packet from {@code source} may use the inbound flow. */
+    public boolean admits(Endpoint source) {
+        return remote == null || remote.admits(source);
     }
 }

@@ -15,6 +15,12 @@ import org.projectfloodlight.openflow.types.U64;
  * kind 0x00 is the proactive pipeline, 0x01 a NAPT binding, 0x02 a hairpin between two bindings. All flows of one binding share its
  * cookie, so one cookie-masked delete removes them (OF1.3), and the binding table can be rebuilt
  * from a flow-stats dump.
+ *
+ * <p>Under dependent filtering each session of a mapping (one remote address, or address and port) is
+ * a binding of its own: kind 0x01 with its own 48-bit id, its two flows matching the remote
+ * ({@link BindingSpec#remote()}). The mapping is the set of sessions that share one public endpoint; it
+ * has no cookie, since no flow belongs to the mapping as a whole. So a session's cookie-masked delete
+ * (or expiry) touches only that session's flows, and the ids never run out in practice (2^48).
  */
 public final class Cookies {
     public static final long MAX_BINDING_ID = (1L << 48) - 1;

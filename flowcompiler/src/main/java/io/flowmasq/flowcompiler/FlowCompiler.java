@@ -249,7 +249,15 @@ public final class FlowCompiler {
                 .setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, b.protocol().ipProtocol())
                 .setExact(MatchField.IPV4_SRC, b.inside().address());
-        return setL4(m, b.protocol(), true, b.inside().port()).build();
+        setL4(m, b.protocol(), true, b.inside().port());
+        if (b.remote() != null) {
+            // dependent filtering: one outbound flow per session, so a new destination comes up
+            m.setExact(MatchField.IPV4_DST, b.remote().address());
+            if (!b.remote().anyPort()) {
+                setL4(m, b.protocol(), false, b.remote().port());
+            }
+        }
+        return m.build();
     }
 
     Match inboundMatch(BindingSpec b) {
@@ -258,7 +266,14 @@ public final class FlowCompiler {
                 .setExact(MatchField.ETH_TYPE, EthType.IPv4)
                 .setExact(MatchField.IP_PROTO, b.protocol().ipProtocol())
                 .setExact(MatchField.IPV4_DST, b.external().address());
-        return setL4(m, b.protocol(), false, b.external().port()).build();
+        setL4(m, b.protocol(), false, b.external().port());
+        if (b.remote() != null) {
+            m.setExact(MatchField.IPV4_SRC, b.remote().address());
+            if (!b.remote().anyPort()) {
+                setL4(m, b.protocol(), true, b.remote().port());
+            }
+        }
+        return m.build();
     }
 
     /*

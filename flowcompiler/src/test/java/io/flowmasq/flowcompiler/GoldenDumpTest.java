@@ -33,6 +33,10 @@ import org.projectfloodlight.openflow.types.TransportPort;
  * {@link FlowDump#dump} and read the diff line by line before committing it.
  */
 class GoldenDumpTest {
+    private static final BindingSpec APDF_SESSION = TCP.withRemote(
+            new RemoteFilter(IPv4Address.of("198.51.100.7"), 80));
+    private static final BindingSpec ADF_SESSION = UDP.withRemote(RemoteFilter.address(IPv4Address.of("198.51.100.7")));
+
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void pipeline(OFVersion v) throws IOException {
@@ -49,6 +53,22 @@ class GoldenDumpTest {
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void remove(OFVersion v) throws IOException {
         assertEquals(golden("remove", v), FlowDump.dump(both(v, false)));
+    }
+
+    /**
+     * Dependent filtering: the TCP binding as one address-and-port-dependent session (remote
+     * 198.51.100.7:80), the UDP binding as one address-dependent session (remote 198.51.100.7, any port),
+     * installed then removed.
+     */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void sessions(OFVersion v) throws IOException {
+        FlowCompiler c = compiler(v);
+        List<OFMessage> out = new ArrayList<>(c.installBinding(APDF_SESSION));
+        out.addAll(c.installBinding(ADF_SESSION));
+        out.addAll(c.removeBinding(APDF_SESSION));
+        out.addAll(c.removeBinding(ADF_SESSION));
+        assertEquals(golden("sessions", v), FlowDump.dump(out));
     }
 
     @Test

@@ -8,7 +8,7 @@ final class FakeNatService implements NatService {
     static final BindingView TCP_A = new BindingView(1, "00:00:00:00:00:00:00:01", "tcp", "10.0.0.5", 40000,
             "203.0.113.1", 61000, "ACTIVE", 12, 300, "0x0100000000000001");
     static final BindingView UDP_B = new BindingView(2, "00:00:00:00:00:00:00:01", "udp", "10.0.0.6", 5353,
-            "203.0.113.1", 61001, "ACTIVE", 3, 60, "0x0100000000000002");
+            "203.0.113.1", 61001, "ACTIVE", 3, 60, "0x0100000000000002", "198.51.100.7:*");
     static final BindingView ICMP_A = new BindingView(3, "00:00:00:00:00:00:00:02", "icmp", "10.0.0.5", 7,
             "203.0.113.2", 1024, "ACTIVE", 1, 10, "0x0200000000000003");
     static final SwitchView S1 = new SwitchView("00:00:00:00:00:00:00:01", "edge-1", "OF_13", "192.0.2.10:50432",

@@ -42,7 +42,7 @@ class JsonCodecTest {
         String expected = "{\"bindings\":[{\"id\":1,\"dpid\":\"00:00:00:00:00:00:00:01\",\"protocol\":\"tcp\","
                 + "\"insideAddress\":\"10.0.0.5\",\"insidePort\":40000,\"publicAddress\":\"203.0.113.1\","
                 + "\"publicPort\":61000,\"state\":\"ACTIVE\",\"ageSeconds\":12,\"idleTimeoutSeconds\":300,"
-                + "\"cookie\":\"0x0100000000000001\"}],\"count\":1}";
+                + "\"cookie\":\"0x0100000000000001\",\"remote\":null}],\"count\":1}";
         assertEquals(expected, codec.write(codec.bindings(List.of(TCP_A))));
         assertEquals(List.of(TCP_A), codec.decodeBindings(codec.parse(expected)));
     }

@@ -8,10 +8,10 @@ import org.projectfloodlight.openflow.types.DatapathId;
 /**
  * One NAT switch, found by its datapath id. {@code timers} is the global set with this switch's overrides;
  * {@code mssClamp} is the MSS the controller clamps outbound SYNs to (empty: no clamping), "auto" already
- * resolved from the outside MTU.
+ * resolved from the outside MTU; {@code filtering} who may send in to a mapping.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
-                           PortRange portRange, TimerConfig timers, OptionalInt mssClamp) {
+                           PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering) {
     /** The smallest MSS every IPv4 host must accept (RFC 9293: 576-byte datagrams less 40 bytes of headers). */
     public static final int MIN_MSS = 536;
     /** The largest IPv4 datagram less the IPv4 and TCP headers without options. */
@@ -27,9 +27,20 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         Objects.requireNonNull(portRange, "portRange");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(mssClamp, "mssClamp");
+        Objects.requireNonNull(filtering, "filtering");
         if (mssClamp.isPresent() && (mssClamp.getAsInt() < MIN_MSS || mssClamp.getAsInt() > MAX_MSS)) {
             throw new IllegalArgumentException("mssClamp " + mssClamp.getAsInt() + " outside " + MIN_MSS + ".."
                     + MAX_MSS);
         }
+    }
+
+    /** A switch with endpoint-independent filtering (one pair of flows per mapping). */
+    public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
+                        PortRange portRange, TimerConfig timers, OptionalInt mssClamp) {
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, Filtering.ENDPOINT_INDEPENDENT);
+    }
+
+    public SwitchConfig withFiltering(Filtering f) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f);
     }
 }

@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp");
+            "mssClamp", "filtering");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -38,11 +38,29 @@ final class SwitchReader {
         PortRange portRange = portRange(fields.optional("portRange"));
         TimerConfig timers = TimerReader.read(fields.optional("timers"), globalTimers);
         OptionalInt mssClamp = mssClamp(fields.optional("mssClamp"), outside);
+        Filtering filtering = filtering(fields.optional("filtering"));
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
-                || mssClamp == null) {
+                || mssClamp == null || filtering == null) {
             return null;
         }
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering);
+    }
+
+    private static Filtering filtering(ConfigNode node) {
+        if (node == null) {
+            return Filtering.DEFAULT;
+        }
+        String label = node.string();
+        if (label == null) {
+            return null;
+        }
+        var f = Filtering.byLabel(label);
+        if (f.isEmpty()) {
+            node.error(node.json() + " is not a filtering mode (\"endpoint-independent\", \"address-dependent\" or"
+                    + " \"address-and-port-dependent\")");
+            return null;
+        }
+        return f.get();
     }
 
     /** Off when absent; a number; or "auto", the outside MTU less 40 (empty while the outside is wrong). */

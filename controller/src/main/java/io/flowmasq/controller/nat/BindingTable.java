@@ -2,66 +2,108 @@ package io.flowmasq.controller.nat;
 
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.RemoteFilter;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The bindings of one switch, by id and by inside endpoint (endpoint-independent mapping: one
- * binding per protocol and inside address:port, whatever the destination). Written only from the
- * switch's event loop; {@link #all()} may be read from any thread (REST).
+ * The bindings of one switch, by id, by inside endpoint and by public endpoint. Under
+ * endpoint-independent filtering a binding is the whole mapping (one per protocol and inside
+ * address:port, whatever the destination). Under dependent filtering a binding is one session of a
+ * mapping (its spec's {@code remote} set): the mapping is the set of sessions of one inside endpoint, all
+ * on the same public endpoint, and it lives while any of them does. Written only from the switch's event
+ * loop; {@link #all()} may be read from any thread (REST).
  */
 public final class BindingTable {
     private record EndpointKey(Protocol protocol, Endpoint endpoint) {
     }
 
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
-    private final Map<EndpointKey, Binding> byInside = new HashMap<>();
-    private final Map<EndpointKey, Binding> byExternal = new HashMap<>();
+    private final Map<EndpointKey, Map<Long, Binding>> byInside = new HashMap<>();
+    private final Map<EndpointKey, Map<Long, Binding>> byExternal = new HashMap<>();
 
+    /** A binding of the inside endpoint's mapping (the oldest session), whatever its remote. */
     public Optional<Binding> byInside(Protocol protocol, Endpoint inside) {
-        return Optional.ofNullable(byInside.get(new EndpointKey(protocol, inside)));
+        return first(byInside.get(new EndpointKey(protocol, inside)));
     }
 
-    /** The binding whose public endpoint this is (for ICMP errors about its packets). */
+    /** A binding of the mapping on this public endpoint (the oldest session), whatever its remote. */
     public Optional<Binding> byExternal(Protocol protocol, Endpoint external) {
-        return Optional.ofNullable(byExternal.get(new EndpointKey(protocol, external)));
+        return first(byExternal.get(new EndpointKey(protocol, external)));
+    }
+
+    /** The session of the inside endpoint with exactly this remote filter (null: the EIF binding). */
+    public Optional<Binding> session(Protocol protocol, Endpoint inside, RemoteFilter remote) {
+        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
+        return sessions == null ? Optional.empty() : sessions.values().stream()
+                .filter(b -> Objects.equals(b.spec().remote(), remote)).findFirst();
+    }
+
+    /** The binding whose outbound flow carries a packet from {@code inside} to {@code destination}. */
+    public Optional<Binding> forOutbound(Protocol protocol, Endpoint inside, Endpoint destination) {
+        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
+        return sessions == null ? Optional.empty() : sessions.values().stream()
+                .filter(b -> b.spec().admits(destination)).findFirst();
+    }
+
+    /** The binding whose inbound flow lets a packet from {@code source} to {@code external} in: the filter. */
+    public Optional<Binding> forInbound(Protocol protocol, Endpoint external, Endpoint source) {
+        Map<Long, Binding> sessions = byExternal.get(new EndpointKey(protocol, external));
+        return sessions == null ? Optional.empty() : sessions.values().stream()
+                .filter(b -> b.spec().admits(source)).findFirst();
+    }
+
+    /** How many bindings (sessions) the inside endpoint's mapping has; 0 when it has none. */
+    public int sessions(Protocol protocol, Endpoint inside) {
+        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
+        return sessions == null ? 0 : sessions.size();
     }
 
     public Optional<Binding> byId(long id) {
         return Optional.ofNullable(byId.get(id));
     }
 
+    /** Adds a binding; a further session of a mapping must use the mapping's public endpoint. */
     public void add(Binding binding) {
         EndpointKey key = new EndpointKey(binding.protocol(), binding.inside());
-        if (byInside.containsKey(key) || byId.containsKey(binding.id())) {
+        if (byId.containsKey(binding.id())
+                || session(binding.protocol(), binding.inside(), binding.spec().remote()).isPresent()) {
             throw new IllegalStateException("binding already present: " + binding);
         }
-        byInside.put(key, binding);
-        byExternal.put(new EndpointKey(binding.protocol(), binding.external()), binding);
+        Optional<Binding> mapping = byInside(binding.protocol(), binding.inside());
+        if (mapping.isPresent() && !mapping.get().external().equals(binding.external())) {
+            throw new IllegalStateException("mapping " + mapping.get() + " cannot gain session " + binding);
+        }
+        byInside.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(binding.id(), binding);
+        byExternal.computeIfAbsent(new EndpointKey(binding.protocol(), binding.external()), k -> new LinkedHashMap<>())
+                .put(binding.id(), binding);
         byId.put(binding.id(), binding);
     }
 
-    /** Replaces a binding by a re-timed copy of itself (same id and endpoints). */
+    /** Replaces a binding by a re-timed copy of itself (same id, endpoints and remote). */
     public void replace(Binding binding) {
         Binding old = byId.get(binding.id());
         if (old == null || !old.inside().equals(binding.inside()) || !old.external().equals(binding.external())
-                || old.protocol() != binding.protocol()) {
+                || old.protocol() != binding.protocol()
+                || !Objects.equals(old.spec().remote(), binding.spec().remote())) {
             throw new IllegalStateException("no such binding to replace: " + binding);
         }
         byId.put(binding.id(), binding);
-        byInside.put(new EndpointKey(binding.protocol(), binding.inside()), binding);
-        byExternal.put(new EndpointKey(binding.protocol(), binding.external()), binding);
+        byInside.get(new EndpointKey(binding.protocol(), binding.inside())).put(binding.id(), binding);
+        byExternal.get(new EndpointKey(binding.protocol(), binding.external())).put(binding.id(), binding);
     }
 
     public Optional<Binding> remove(long id) {
         Binding b = byId.remove(id);
         if (b != null) {
-            byInside.remove(new EndpointKey(b.protocol(), b.inside()));
-            byExternal.remove(new EndpointKey(b.protocol(), b.external()));
+            removeFrom(byInside, new EndpointKey(b.protocol(), b.inside()), id);
+            removeFrom(byExternal, new EndpointKey(b.protocol(), b.external()), id);
         }
         return Optional.ofNullable(b);
     }
@@ -73,5 +115,19 @@ public final class BindingTable {
     /** A weakly consistent view, safe to iterate from another thread. */
     public Collection<Binding> all() {
         return Collections.unmodifiableCollection(byId.values());
+    }
+
+    private static Optional<Binding> first(Map<Long, Binding> sessions) {
+        return sessions == null ? Optional.empty() : sessions.values().stream().findFirst();
+    }
+
+    private static void removeFrom(Map<EndpointKey, Map<Long, Binding>> index, EndpointKey key, long id) {
+        Map<Long, Binding> sessions = index.get(key);
+        if (sessions != null) {
+            sessions.remove(id);
+            if (sessions.isEmpty()) {
+                index.remove(key);
+            }
+        }
     }
 }

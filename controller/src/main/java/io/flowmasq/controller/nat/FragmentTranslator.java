@@ -85,7 +85,8 @@ final class FragmentTranslator {
         List<OFMessage> out = new ArrayList<>();
         if (isFirst(b) && ip.hasPorts()) {
             Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
-            Optional<Binding> binding = bindings.byInside(protocol, new Endpoint(ip.src(), ip.srcPort()));
+            Optional<Binding> binding = bindings.forOutbound(protocol, new Endpoint(ip.src(), ip.srcPort()),
+                    new Endpoint(ip.dst(), ip.dstPort()));
             if (binding.isEmpty()) {
                 binding = napt.bind(ref, ip, inside, nextHop.get(), now);
                 if (binding.isEmpty()) {
@@ -164,7 +165,8 @@ final class FragmentTranslator {
         byte[] b = f.bytes();
         if (ip.hasPorts()) {
             Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
-            return bindings.byExternal(protocol, new Endpoint(ip.dst(), ip.dstPort()))
+            return bindings.forInbound(protocol, new Endpoint(ip.dst(), ip.dstPort()),
+                            new Endpoint(ip.src(), ip.srcPort()))
                     .map(bd -> new Target(bd.inside().address(), bd.spec().toInside(), now + LIFETIME_MS));
         }
         if (ip.protocol() == Ipv4Packet.PROTO_ICMP && b.length >= f.l4() + 8) {
@@ -179,7 +181,8 @@ final class FragmentTranslator {
         byte[] b = f.bytes();
         if (first && ip.hasPorts()) {
             Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
-            Binding bd = bindings.byExternal(protocol, new Endpoint(ip.dst(), ip.dstPort())).orElseThrow();
+            Binding bd = bindings.forInbound(protocol, new Endpoint(ip.dst(), ip.dstPort()),
+                    new Endpoint(ip.src(), ip.srcPort())).orElseThrow();
             rewriteL4(b, f.l4(), ip.protocol(), f.dst(), bd.inside().address(), 2, ip.dstPort(), bd.inside().port());
         } else if (first && ip.protocol() == Ipv4Packet.PROTO_ICMP) {
             IcmpQueryTable.Mapping m = queries.byExternal(ip.dst(), read16(b, f.l4() + 4)).orElseThrow();

@@ -163,7 +163,8 @@ final class IcmpTranslator {
             return finishErrorIn(f, m.get().inside(), m.get().toInside());
         }
         Optional<Binding> b = protocolOf(q.protocol())
-                .flatMap(p -> bindings.byExternal(p, new Endpoint(q.src(), q.srcPort())));
+                .flatMap(p -> bindings.forInbound(p, new Endpoint(q.src(), q.srcPort()),
+                        new Endpoint(q.dst(), q.dstPort()))); // only about a session the filter lets in
         if (b.isEmpty()) {
             return ignored("error_no_binding");
         }
@@ -185,7 +186,8 @@ final class IcmpTranslator {
         }
         IcmpErrorRewriter.Quote q = quote.get();
         Optional<Binding> b = protocolOf(q.protocol())
-                .flatMap(p -> bindings.byInside(p, new Endpoint(q.dst(), q.dstPort())));
+                .flatMap(p -> bindings.forOutbound(p, new Endpoint(q.dst(), q.dstPort()),
+                        new Endpoint(q.src(), q.srcPort())));
         if (b.isEmpty()) {
             return ignored("error_no_binding");
         }

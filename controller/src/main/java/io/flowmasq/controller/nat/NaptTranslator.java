@@ -1,5 +1,6 @@
 package io.flowmasq.controller.nat;
 
+import io.flowmasq.controller.config.Filtering;
 import io.flowmasq.controller.config.InsideConfig;
 import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.controller.config.TimerConfig;
@@ -10,6 +11,7 @@ import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.RemoteFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The masquerade decision for a first outbound packet: reuse the inside endpoint's binding
- * (endpoint-independent mapping) or allocate one, install its flows, and send the packet on.
+ * (endpoint-independent mapping) or allocate one, install its flows, and send the packet on. Under
+ * dependent filtering the controller sees the first packet to each new remote (address, or address and
+ * port): it adds a session to the inside endpoint's mapping, on the mapping's public endpoint, with its
+ * own flows; at most {@link #MAX_SESSIONS_PER_MAPPING} per mapping.
  */
 final class NaptTranslator {
     private static final Logger LOG = LoggerFactory.getLogger(NaptTranslator.class);
+    /** Bounds the flows one inside endpoint can make the switch hold under dependent filtering (2 each). */
+    static final int MAX_SESSIONS_PER_MAPPING = 64;
 
     private final SwitchConfig config;
     private final FlowCompiler compiler;
@@ -48,7 +55,7 @@ final class NaptTranslator {
                               long now) {
         Protocol protocol = packet.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
-        Optional<Binding> existing = table.byInside(protocol, insideEndpoint);
+        Optional<Binding> existing = table.session(protocol, insideEndpoint, remoteOf(packet));
         if (existing.isPresent()) {
             // Another first packet of a flow whose binding is being installed: same binding, sent on.
             counters.increment("nat.packet_in.existing_binding");
@@ -71,7 +78,21 @@ final class NaptTranslator {
     Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now) {
         Protocol protocol = packet.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
-        Optional<Endpoint> external = allocator.allocate(protocol, insideEndpoint, now);
+        RemoteFilter remote = remoteOf(packet);
+        Optional<Binding> mapping = table.byInside(protocol, insideEndpoint);
+        Optional<Endpoint> external;
+        if (mapping.isPresent()) {
+            // only under dependent filtering: a new session of a live mapping keeps its public endpoint
+            if (table.sessions(protocol, insideEndpoint) >= MAX_SESSIONS_PER_MAPPING) {
+                counters.increment("nat.session_refused");
+                LOG.warn("switch {}: {} {} already has {} sessions; new session to {} refused", config.name(),
+                        protocol.label(), insideEndpoint, MAX_SESSIONS_PER_MAPPING, remote);
+                return Optional.empty();
+            }
+            external = Optional.of(mapping.get().external());
+        } else {
+            external = allocator.allocate(protocol, insideEndpoint, now);
+        }
         if (external.isEmpty()) {
             counters.increment("nat.allocation_failed");
             LOG.warn("switch {}: no free {} port on {} for {}; packet dropped, no binding evicted",
@@ -82,13 +103,26 @@ final class NaptTranslator {
         BindingSpec spec = new BindingSpec(nextId++, protocol, insideEndpoint, external.get(),
                 new L2Hop(ref.inPort(), inside.mac(), packet.ethSrc()),
                 new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac),
-                state.idleTimeout(protocol, config.timers()));
+                state.idleTimeout(protocol, config.timers()), remote);
         Binding binding = new Binding(spec, now, state);
         table.add(binding);
         counters.increment("nat.binding_created");
-        LOG.info("switch {}: binding {} {} {} -> {} ({}, idle {} s)", config.name(), spec.id(), protocol.label(),
-                insideEndpoint, spec.external(), state.label(), spec.idleTimeout());
+        if (remote != null) {
+            counters.increment("nat.session_created");
+        }
+        LOG.info("switch {}: binding {} {} {} -> {} ({}, idle {} s{})", config.name(), spec.id(), protocol.label(),
+                insideEndpoint, spec.external(), state.label(), spec.idleTimeout(),
+                remote == null ? "" : ", session to " + remote);
         return Optional.of(binding);
+    }
+
+    /** The remote a new binding for this packet is tied to; null under endpoint-independent filtering. */
+    RemoteFilter remoteOf(Ipv4Packet packet) {
+        Filtering f = config.filtering();
+        if (!f.perSession()) {
+            return null;
+        }
+        return new RemoteFilter(packet.dst(), f.matchesRemotePort() ? packet.dstPort() : 0);
     }
 
     /** The flows of a new binding; a TRANSITORY one's inbound flow reports the peer's first answer. */

@@ -118,12 +118,17 @@ public final class NatEngine {
             return List.of(); // the partner flow of a binding already released
         }
         Binding b = gone.get();
-        allocator.release(b.protocol(), b.external(), now);
+        // a session of a mapping that still has others keeps the public port
+        boolean lastSession = table.sessions(b.protocol(), b.inside()) == 0;
+        if (lastSession) {
+            allocator.release(b.protocol(), b.external(), now);
+        }
         boolean idle = removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT;
         counters.increment(idle ? "nat.binding_expired" : "nat.binding_removed");
-        LOG.info("switch {}: binding {} {} {} -> {} {} after {} s", config.name(), b.id(), b.protocol().label(),
-                b.inside(), b.external(), idle ? "expired" : "removed (" + removed.getReason() + ")",
-                (now - b.createdAt()) / 1000);
+        LOG.info("switch {}: binding {} {} {} -> {}{} {} after {} s{}", config.name(), b.id(), b.protocol().label(),
+                b.inside(), b.external(), b.spec().remote() == null ? "" : " (session to " + b.spec().remote() + ")",
+                idle ? "expired" : "removed (" + removed.getReason() + ")", (now - b.createdAt()) / 1000,
+                lastSession ? "" : "; the mapping lives on");
         List<OFMessage> out = new ArrayList<>(hairpin.released(b));
         out.addAll(compiler.removeBinding(b.spec()));
         return out;

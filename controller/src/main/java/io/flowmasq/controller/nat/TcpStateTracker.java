@@ -73,7 +73,8 @@ final class TcpStateTracker {
 
     /** A TCP segment with FIN or RST from an inside host. Never creates a binding. */
     List<OFMessage> onInside(PacketRef ref, Ipv4Packet ip, long now) {
-        Optional<Binding> b = table.byInside(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()));
+        Optional<Binding> b = table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
+                new Endpoint(ip.dst(), ip.dstPort()));
         if (b.isEmpty()) {
             counters.increment("nat.ignored.tcp_fin_rst_without_binding");
             LOG.debug("switch {}: FIN/RST from {}:{} with no binding dropped", config.name(), ip.src(), ip.srcPort());
@@ -90,7 +91,9 @@ final class TcpStateTracker {
             counters.increment("nat.ignored.outside");
             return release(ref);
         }
-        Optional<Binding> b = table.byExternal(Protocol.TCP, new Endpoint(ip.dst(), ip.dstPort()));
+        // the filter: under dependent filtering only the session's remote may close it
+        Optional<Binding> b = table.forInbound(Protocol.TCP, new Endpoint(ip.dst(), ip.dstPort()),
+                new Endpoint(ip.src(), ip.srcPort()));
         if (b.isEmpty()) {
             counters.increment("nat.ignored.tcp_fin_rst_unsolicited");
             LOG.debug("switch {}: FIN/RST from outside to {}:{} with no binding dropped", config.name(), ip.dst(),

@@ -38,7 +38,8 @@ public final class ControllerNatService implements NatService {
                 out.add(new BindingView(b.id(), dpid, b.protocol().label(), b.inside().address().toString(),
                         b.inside().port(), b.external().address().toString(), b.external().port(), b.state().label(),
                         Math.max(0, (now - b.createdAt()) / 1000), b.spec().idleTimeout(),
-                        Cookies.binding(b.id()).toString()));
+                        Cookies.binding(b.id()).toString(),
+                        b.spec().remote() == null ? null : b.spec().remote().toString()));
             }
         }
         out.sort(Comparator.comparing(BindingView::dpid).thenComparingLong(BindingView::id));
