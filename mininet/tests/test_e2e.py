@@ -522,3 +522,36 @@ def test_tcp_state_timers(fm):
         print('server log:\n' + log)
         assert 'accepted %s:%d' % (OUTSIDE_ADDRESS, sport) in log, log
         assert 'closed %s:%d' % (OUTSIDE_ADDRESS, sport) in log, log
+
+
+def test_tcp_simultaneous_open(fm):
+    """RFC 5382 REQ-4: the outside peer's SYN to a port the filter does not
+    (yet) allow gets no RST; once the inside host's own SYN has opened the
+    session, the peer's retransmitted SYN passes and the simultaneous open
+    completes, with data both ways."""
+    with diag(fm, 'simultaneous open'):
+        cap = fm.popen('ext', ['tcpdump', '-l', '-n', '--immediate-mode', '-i',
+                               'ext-eth0', 'tcp[tcpflags] & tcp-rst != 0'])
+        # the TCP address first: socat opens addresses in order, and the
+        # SYSTEM child exiting first would interrupt connect() (SIGCHLD)
+        ext = fm.popen('ext', ['socat', '-T', '10',
+                               'TCP4:%s:46300,sourceport=9300,connect-timeout=15'
+                               % OUTSIDE_ADDRESS,
+                               'SYSTEM:echo from-ext; read l; echo "got $l" >&2'])
+        try:
+            time.sleep(2.5)   # ext's first SYN (and a retransmission) meet no mapping
+            out, err, rc = fm.pexec('h1', ['socat', '-T', '10',
+                                           'TCP4:%s:9300,sourceport=46300' % EXT_IP,
+                                           'SYSTEM:echo from-h1; read l; echo "got $l" >&2'],
+                                    timeout=20)
+            ext_out, _ = ext.communicate(timeout=20)
+        finally:
+            fm.kill(ext)
+            fm.kill(cap)
+        rsts = cap.stdout.read().decode()
+        print('h1 got %r (%s); ext got %r; RSTs seen on ext: %r'
+              % (out, err.strip(), ext_out.decode(), rsts))
+        # each side's child prints (on socat's stderr) the line the other sent
+        assert rc == 0 and 'got from-ext' in err, (out, err)
+        assert 'got from-h1' in ext_out.decode(), ext_out
+        assert OUTSIDE_ADDRESS not in rsts, 'the NAT answered an unsolicited SYN with RST'
