@@ -17,6 +17,16 @@ public enum Protocol {
         return ipProtocol;
     }
 
+    /** The protocol of an IPv4 protocol number, when it is one the NAT binds. */
+    public static java.util.Optional<Protocol> of(int ipProtocolNumber) {
+        for (Protocol p : values()) {
+            if (p.ipProtocol.getIpProtocolNumber() == ipProtocolNumber) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Lower-case name as used in JSON and logs ("tcp", "udp"). */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

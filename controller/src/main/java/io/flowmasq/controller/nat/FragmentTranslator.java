@@ -1,11 +1,11 @@
 package io.flowmasq.controller.nat;
 
-import static io.flowmasq.controller.packet.Checksums.adjust;
 import static io.flowmasq.controller.packet.Checksums.read16;
 import static io.flowmasq.controller.packet.Checksums.write16;
 
 import io.flowmasq.controller.config.InsideConfig;
 import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.packet.Checksums;
 import io.flowmasq.controller.packet.Ipv4Frame;
 import io.flowmasq.controller.packet.Ipv4Packet;
 import io.flowmasq.flowcompiler.Endpoint;
@@ -84,7 +84,7 @@ final class FragmentTranslator {
         IPv4Address external = allocator.pairedAddress(ip.src());
         List<OFMessage> out = new ArrayList<>();
         if (isFirst(b) && ip.hasPorts()) {
-            Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+            Protocol protocol = ip.transport();
             Optional<Binding> binding = bindings.forOutbound(protocol, new Endpoint(ip.src(), ip.srcPort()),
                     new Endpoint(ip.dst(), ip.dstPort()));
             if (binding.isEmpty()) {
@@ -164,7 +164,7 @@ final class FragmentTranslator {
         Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
         byte[] b = f.bytes();
         if (ip.hasPorts()) {
-            Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+            Protocol protocol = ip.transport();
             return bindings.forInbound(protocol, new Endpoint(ip.dst(), ip.dstPort()),
                             new Endpoint(ip.src(), ip.srcPort()))
                     .map(bd -> new Target(bd.inside().address(), bd.spec().toInside(), now + LIFETIME_MS));
@@ -180,7 +180,7 @@ final class FragmentTranslator {
         Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
         byte[] b = f.bytes();
         if (first && ip.hasPorts()) {
-            Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+            Protocol protocol = ip.transport();
             Binding bd = bindings.forInbound(protocol, new Endpoint(ip.dst(), ip.dstPort()),
                     new Endpoint(ip.src(), ip.srcPort())).orElseThrow();
             rewriteL4(b, f.l4(), ip.protocol(), f.dst(), bd.inside().address(), 2, ip.dstPort(), bd.inside().port());
@@ -203,16 +203,7 @@ final class FragmentTranslator {
     private static void rewriteL4(byte[] b, int l4, int protocol, IPv4Address oldAddr, IPv4Address newAddr,
                                   int portOffset, int oldPort, int newPort) {
         write16(b, l4 + portOffset, newPort);
-        int csum = protocol == Ipv4Packet.PROTO_TCP ? l4 + 16 : protocol == Ipv4Packet.PROTO_UDP ? l4 + 6 : l4 + 2;
-        if (b.length < csum + 2 || (protocol == Ipv4Packet.PROTO_UDP && read16(b, csum) == 0)) {
-            return;
-        }
-        int c = read16(b, csum);
-        if (protocol != Ipv4Packet.PROTO_ICMP) {
-            c = adjust(c, oldAddr.getInt() >>> 16, newAddr.getInt() >>> 16);
-            c = adjust(c, oldAddr.getInt() & 0xffff, newAddr.getInt() & 0xffff);
-        }
-        write16(b, csum, adjust(c, oldPort, newPort));
+        Checksums.adjustTransport(b, l4, protocol, oldAddr, newAddr, oldPort, newPort);
     }
 
     private void remember(Key key, Target target) {

@@ -48,7 +48,7 @@ final class HairpinTranslator {
     /** A TCP/UDP packet from inside addressed to one of the public addresses. */
     List<OFMessage> translate(PacketRef ref, Ipv4Packet ip, InsideConfig inside, Optional<MacAddress> nextHop,
                               long now) {
-        Protocol protocol = ip.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+        Protocol protocol = ip.transport();
         Optional<Binding> target = bindings.byExternal(protocol, new Endpoint(ip.dst(), ip.dstPort()));
         if (target.isEmpty()) {
             counters.increment("nat.hairpin.no_target");

@@ -1,6 +1,5 @@
 package io.flowmasq.controller.nat;
 
-import static io.flowmasq.controller.packet.Checksums.adjust;
 import static io.flowmasq.controller.packet.Checksums.read16;
 import static io.flowmasq.controller.packet.Checksums.write16;
 
@@ -81,18 +80,6 @@ final class IcmpErrorRewriter {
         write16(b, portOffset, port);
         write16(b, ip + 10, 0);
         write16(b, ip + 10, Checksums.checksum(b, ip, ihl));
-        // The quoted L4 checksum: UDP (offset 6, 0 = none) and TCP (offset 16) cover the
-        // pseudo-header (addresses) and the port; ICMP (offset 2) covers only the identifier.
-        int csumOffset = protocol == 17 ? l4 + 6 : protocol == 6 ? l4 + 16 : protocol == 1 ? l4 + 2 : -1;
-        if (csumOffset < 0 || b.length < csumOffset + 2 || (protocol == 17 && read16(b, csumOffset) == 0)) {
-            return;
-        }
-        int c = read16(b, csumOffset);
-        if (protocol != 1) {
-            c = adjust(c, old.getInt() >>> 16, address.getInt() >>> 16);
-            c = adjust(c, old.getInt() & 0xffff, address.getInt() & 0xffff);
-        }
-        c = adjust(c, oldPort, port);
-        write16(b, csumOffset, c);
+        Checksums.adjustTransport(b, l4, protocol, old, address, oldPort, port);
     }
 }

@@ -1,11 +1,11 @@
 package io.flowmasq.controller.nat;
 
-import static io.flowmasq.controller.packet.Checksums.adjust;
 import static io.flowmasq.controller.packet.Checksums.read16;
 import static io.flowmasq.controller.packet.Checksums.write16;
 
 import io.flowmasq.controller.config.InsideConfig;
 import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.packet.Checksums;
 import io.flowmasq.controller.packet.IcmpFrames;
 import io.flowmasq.controller.packet.Ipv4Frame;
 import io.flowmasq.controller.packet.Ipv4Packet;
@@ -162,7 +162,7 @@ final class IcmpTranslator {
             IcmpErrorRewriter.rewriteSource(f, m.get().inside(), m.get().insideId());
             return finishErrorIn(f, m.get().inside(), m.get().toInside());
         }
-        Optional<Binding> b = protocolOf(q.protocol())
+        Optional<Binding> b = Protocol.of(q.protocol())
                 .flatMap(p -> bindings.forInbound(p, new Endpoint(q.src(), q.srcPort()),
                         new Endpoint(q.dst(), q.dstPort()))); // only about a session the filter lets in
         if (b.isEmpty()) {
@@ -185,7 +185,7 @@ final class IcmpTranslator {
             return ignored("error_malformed");
         }
         IcmpErrorRewriter.Quote q = quote.get();
-        Optional<Binding> b = protocolOf(q.protocol())
+        Optional<Binding> b = Protocol.of(q.protocol())
                 .flatMap(p -> bindings.forOutbound(p, new Endpoint(q.dst(), q.dstPort()),
                         new Endpoint(q.src(), q.srcPort())));
         if (b.isEmpty()) {
@@ -208,12 +208,7 @@ final class IcmpTranslator {
     private static void setId(byte[] b, int l4, int id) {
         int old = read16(b, l4 + 4);
         write16(b, l4 + 4, id);
-        write16(b, l4 + 2, adjust(read16(b, l4 + 2), old, id));
-    }
-
-    private static Optional<Protocol> protocolOf(int ipProtocol) {
-        return ipProtocol == Ipv4Packet.PROTO_TCP ? Optional.of(Protocol.TCP)
-                : ipProtocol == Ipv4Packet.PROTO_UDP ? Optional.of(Protocol.UDP) : Optional.empty();
+        Checksums.adjustTransport(b, l4, Ipv4Packet.PROTO_ICMP, IPv4Address.NONE, IPv4Address.NONE, old, id);
     }
 
     private static int icmpType(byte[] frame) {

@@ -53,7 +53,7 @@ final class NaptTranslator {
     /** Messages for a TCP/UDP first packet from an inside host, the next hop's MAC being known. */
     List<OFMessage> translate(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac,
                               long now) {
-        Protocol protocol = packet.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+        Protocol protocol = packet.transport();
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
         Optional<Binding> existing = table.session(protocol, insideEndpoint, remoteOf(packet));
         if (existing.isPresent()) {
@@ -76,7 +76,7 @@ final class NaptTranslator {
      * installed by the caller); empty, counted and logged when no public port is free.
      */
     Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now) {
-        Protocol protocol = packet.protocol() == Ipv4Packet.PROTO_TCP ? Protocol.TCP : Protocol.UDP;
+        Protocol protocol = packet.transport();
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
         RemoteFilter remote = remoteOf(packet);
         Optional<Binding> mapping = table.byInside(protocol, insideEndpoint);

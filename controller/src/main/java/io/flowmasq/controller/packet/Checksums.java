@@ -1,8 +1,10 @@
 package io.flowmasq.controller.packet;
 
+import org.projectfloodlight.openflow.types.IPv4Address;
+
 /**
  * Internet checksums (RFC 1071) over byte ranges, and the incremental update of RFC 1624 for a
- * checksum whose covered data changed by one 16-bit word.
+ * checksum whose covered data changed by one 16-bit word (also applied to TCP/UDP/ICMP headers).
  */
 public final class Checksums {
     private Checksums() {
@@ -27,13 +29,25 @@ public final class Checksums {
         return ~sum(data, offset, length) & 0xffff;
     }
 
-    /** The TCP/UDP checksum of a segment at {@code l4Offset}, with the IPv4 pseudo-header. */
-    public static int transportChecksum(byte[] data, int ipOffset, int l4Offset, int l4Length, int protocol) {
-        long sum = sum(data, ipOffset + 12, 8); // source and destination addresses
-        sum += protocol + l4Length;
-        sum += sum(data, l4Offset, l4Length);
-        int c = ~fold(sum) & 0xffff;
-        return protocol == 17 && c == 0 ? 0xffff : c;
+    /**
+     * Updates, in place, the TCP/UDP/ICMP checksum of the L4 header at {@code l4} after one 16-bit
+     * field it covers changed from {@code oldField} to {@code newField} and, for TCP and UDP, the
+     * IPv4 address in the pseudo-header changed from {@code oldAddress} to {@code newAddress}
+     * (ICMP has no pseudo-header). A UDP checksum of 0 (none), a checksum the bytes do not reach
+     * (a short quote) and other protocols are left alone.
+     */
+    public static void adjustTransport(byte[] b, int l4, int protocol, IPv4Address oldAddress,
+                                       IPv4Address newAddress, int oldField, int newField) {
+        int at = protocol == 6 ? l4 + 16 : protocol == 17 ? l4 + 6 : protocol == 1 ? l4 + 2 : -1;
+        if (at < 0 || b.length < at + 2 || (protocol == 17 && read16(b, at) == 0)) {
+            return;
+        }
+        int c = read16(b, at);
+        if (protocol != 1) {
+            c = adjust(c, oldAddress.getInt() >>> 16, newAddress.getInt() >>> 16);
+            c = adjust(c, oldAddress.getInt() & 0xffff, newAddress.getInt() & 0xffff);
+        }
+        write16(b, at, adjust(c, oldField, newField));
     }
 
     /** RFC 1624 eqn. 3: the new checksum after one covered 16-bit word changed from {@code old} to {@code now}. */

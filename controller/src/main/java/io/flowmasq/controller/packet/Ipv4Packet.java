@@ -1,5 +1,6 @@
 package io.flowmasq.controller.packet;
 
+import io.flowmasq.flowcompiler.Protocol;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 
@@ -15,5 +16,10 @@ public record Ipv4Packet(MacAddress ethSrc, MacAddress ethDst, IPv4Address src, 
 
     public boolean hasPorts() {
         return srcPort >= 0;
+    }
+
+    /** The binding protocol of a TCP or UDP packet; fails for anything else. */
+    public Protocol transport() {
+        return Protocol.of(protocol).orElseThrow(() -> new IllegalStateException("not TCP/UDP: " + protocol));
     }
 }

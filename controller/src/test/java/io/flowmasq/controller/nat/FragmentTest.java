@@ -42,13 +42,8 @@ class FragmentTest {
         byte[] frame = IcmpFramesForTest.ip(src, dst, from, to, 17, 64, udp);
         frame[IP + 4] = (byte) (ipId >> 8);
         frame[IP + 5] = (byte) ipId;
-        long sum = wordSum(frame, IP + 12, 8) + 17 + udp.length + wordSum(frame, IP + 20, udp.length);
-        while (sum > 0xffff) {
-            sum = (sum >> 16) + (sum & 0xffff);
-        }
-        int c = (int) (~sum & 0xffff);
-        frame[IP + 20 + 6] = (byte) (c >> 8);
-        frame[IP + 20 + 7] = (byte) c;
+        IcmpFramesForTest.fillIpHeader(frame);
+        IcmpFramesForTest.fillUdp(frame);
         return frame;
     }
 
@@ -66,14 +61,7 @@ class FragmentTest {
             f[IP + 3] = (byte) (20 + len);
             f[IP + 6] = (byte) (flags >> 8);
             f[IP + 7] = (byte) flags;
-            f[IP + 10] = 0;
-            f[IP + 11] = 0;
-            long sum = wordSum(f, IP, 20);
-            while (sum > 0xffff) {
-                sum = (sum >> 16) + (sum & 0xffff);
-            }
-            f[IP + 10] = (byte) (~sum >> 8);
-            f[IP + 11] = (byte) ~sum;
+            IcmpFramesForTest.fillIpHeader(f);
             out.add(f);
         }
         return out;
@@ -100,11 +88,8 @@ class FragmentTest {
         }
         byte[] data = l4.toByteArray();
         byte[] first = frags.get(0);
-        long sum = wordSum(first, IP + 12, 8) + 17 + data.length + wordSum(data, 0, data.length);
-        while (sum > 0xffff) {
-            sum = (sum >> 16) + (sum & 0xffff);
-        }
-        assertEquals(0xffff, sum, "UDP checksum over the reassembled datagram");
+        assertEquals(0xffff, IcmpFramesForTest.fold(wordSum(first, IP + 12, 8) + 17 + data.length
+                + wordSum(data, 0, data.length)), "UDP checksum over the reassembled datagram");
         return data;
     }
 

@@ -15,16 +15,15 @@ final class IcmpFramesForTest {
 
     /** True when the one's complement sum over the range is 0xffff (a correct stored checksum). */
     static boolean valid(byte[] b, int offset, int length) {
-        long sum = 0;
-        for (int i = 0; i < length; i += 2) {
-            int hi = b[offset + i] & 0xff;
-            int lo = i + 1 < length ? b[offset + i + 1] & 0xff : 0;
-            sum += hi * 256 + lo;
-        }
+        return fold(wordSum(b, offset, length)) == 0xffff;
+    }
+
+    /** Folds carries back into 16 bits (one's complement addition). */
+    static int fold(long sum) {
         while (sum > 0xffff) {
             sum = (sum >> 16) + (sum & 0xffff);
         }
-        return sum == 0xffff;
+        return (int) sum;
     }
 
     static long wordSum(byte[] b, int offset, int length) {
@@ -37,11 +36,7 @@ final class IcmpFramesForTest {
 
     /** True when the UDP/TCP segment at {@code l4} (length {@code len}) has a correct pseudo-header checksum. */
     static boolean validTransport(byte[] b, int ip, int l4, int len, int proto) {
-        long sum = wordSum(b, ip + 12, 8) + proto + len + wordSum(b, l4, len);
-        while (sum > 0xffff) {
-            sum = (sum >> 16) + (sum & 0xffff);
-        }
-        return sum == 0xffff;
+        return fold(wordSum(b, ip + 12, 8) + proto + len + wordSum(b, l4, len)) == 0xffff;
     }
 
     static byte[] echo(int type, MacAddress src, MacAddress dst, String from, String to, int id, int seq, int ttl) {
@@ -57,14 +52,23 @@ final class IcmpFramesForTest {
         byte[] udp = ByteBuffer.allocate(8 + payload.length).putShort((short) sport).putShort((short) dport)
                 .putShort((short) (8 + payload.length)).putShort((short) 0).put(payload).array();
         byte[] frame = ip(src, dst, from, to, 17, ttl, udp);
-        long sum = wordSum(frame, 14 + 12, 8) + 17 + udp.length + wordSum(frame, 34, udp.length);
-        while (sum > 0xffff) {
-            sum = (sum >> 16) + (sum & 0xffff);
-        }
-        int c = (int) (~sum & 0xffff);
+        fillUdp(frame);
+        return frame;
+    }
+
+    /** Stores the UDP checksum (pseudo-header included) of an unfragmented frame with a 20-byte IP header. */
+    static void fillUdp(byte[] frame) {
+        int udpLength = frame.length - 34;
+        int c = ~fold(wordSum(frame, 14 + 12, 8) + 17 + udpLength + wordSum(frame, 34, udpLength)) & 0xffff;
         frame[34 + 6] = (byte) (c >> 8);
         frame[34 + 7] = (byte) c;
-        return frame;
+    }
+
+    /** Recomputes the IPv4 header checksum of a frame with a 20-byte header. */
+    static void fillIpHeader(byte[] frame) {
+        frame[24] = 0;
+        frame[25] = 0;
+        fill(frame, 24, 14, 20);
     }
 
     /** An ICMP error of {@code type}/{@code code} from {@code from} to {@code to} quoting the whole IP datagram of {@code quoted}. */
@@ -89,11 +93,7 @@ final class IcmpFramesForTest {
 
     /** Stores at {@code at} the checksum of {@code len} bytes from {@code from} (the field must be 0). */
     private static void fill(byte[] b, int at, int from, int len) {
-        long sum = wordSum(b, from, len);
-        while (sum > 0xffff) {
-            sum = (sum >> 16) + (sum & 0xffff);
-        }
-        int c = (int) (~sum & 0xffff);
+        int c = ~fold(wordSum(b, from, len)) & 0xffff;
         b[at] = (byte) (c >> 8);
         b[at + 1] = (byte) c;
     }
