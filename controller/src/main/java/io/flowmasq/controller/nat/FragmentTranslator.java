@@ -49,6 +49,9 @@ final class FragmentTranslator {
     private record Held(Key key, PacketRef ref, long arrivedAt) {
     }
 
+    private record First(Target target, int fieldOffset, int oldField, int newField) {
+    }
+
     private final SwitchConfig config;
     private final FlowCompiler compiler;
     private final BindingTable bindings;
@@ -115,28 +118,31 @@ final class FragmentTranslator {
     }
 
     List<OFMessage> inbound(PacketRef ref, Ipv4Packet ip, long now) {
-        byte[] b = Ipv4Frame.copyOf(ref.data()).bytes();
+        Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
+        byte[] b = f.bytes();
         Key key = new Key(ip.src(), ip.dst(), ip.protocol(), read16(b, Ipv4Frame.IP + 4));
-        List<OFMessage> out = new ArrayList<>();
         if (isFirst(b)) {
-            Optional<Target> target = firstInbound(ref, ip, now);
-            if (target.isEmpty()) {
+            Optional<First> first = firstInbound(f, ip, now);
+            if (first.isEmpty()) {
                 return dropped(ref, "no_binding");
             }
-            remember(key, target.get());
-            out.addAll(deliver(ref, target.get(), true, ip));
+            Target target = first.get().target();
+            remember(key, target);
+            rewriteL4(b, f.l4(), ip.protocol(), ip.dst(), target.inside(), first.get().fieldOffset(),
+                    first.get().oldField(), first.get().newField());
+            List<OFMessage> out = new ArrayList<>(deliver(ref, f, target));
             for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
                 Held h = it.next();
                 if (h.key().equals(key)) {
                     it.remove();
-                    out.addAll(deliver(h.ref(), target.get(), false, ip));
+                    out.addAll(deliver(h.ref(), Ipv4Frame.copyOf(h.ref().data()), target));
                 }
             }
             return out;
         }
         Target target = datagrams.get(key);
         if (target != null && target.expiresAt() > now) {
-            return deliver(ref, target, false, ip);
+            return deliver(ref, f, target);
         }
         if (held.size() >= MAX_HELD) {
             return dropped(ref, "held_overflow");
@@ -160,34 +166,28 @@ final class FragmentTranslator {
         return out;
     }
 
-    private Optional<Target> firstInbound(PacketRef ref, Ipv4Packet ip, long now) {
-        Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
+    /**
+     * Where an inbound first fragment goes, and the L4 field (port or echo identifier, at
+     * {@code fieldOffset} in the L4 header) to restore in it.
+     */
+    private Optional<First> firstInbound(Ipv4Frame f, Ipv4Packet ip, long now) {
         byte[] b = f.bytes();
         if (ip.hasPorts()) {
-            Protocol protocol = ip.transport();
-            return bindings.forInbound(protocol, new Endpoint(ip.dst(), ip.dstPort()),
+            return bindings.forInbound(ip.transport(), new Endpoint(ip.dst(), ip.dstPort()),
                             new Endpoint(ip.src(), ip.srcPort()))
-                    .map(bd -> new Target(bd.inside().address(), bd.spec().toInside(), now + LIFETIME_MS));
+                    .map(bd -> new First(new Target(bd.inside().address(), bd.spec().toInside(), now + LIFETIME_MS),
+                            2, ip.dstPort(), bd.inside().port()));
         }
         if (ip.protocol() == Ipv4Packet.PROTO_ICMP && b.length >= f.l4() + 8) {
-            return queries.byExternal(ip.dst(), read16(b, f.l4() + 4))
-                    .map(m -> new Target(m.inside(), m.toInside(), now + LIFETIME_MS));
+            int id = read16(b, f.l4() + 4);
+            return queries.byExternal(ip.dst(), id)
+                    .map(m -> new First(new Target(m.inside(), m.toInside(), now + LIFETIME_MS), 4, id, m.insideId()));
         }
         return Optional.empty();
     }
 
-    private List<OFMessage> deliver(PacketRef ref, Target target, boolean first, Ipv4Packet ip) {
-        Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
-        byte[] b = f.bytes();
-        if (first && ip.hasPorts()) {
-            Protocol protocol = ip.transport();
-            Binding bd = bindings.forInbound(protocol, new Endpoint(ip.dst(), ip.dstPort()),
-                    new Endpoint(ip.src(), ip.srcPort())).orElseThrow();
-            rewriteL4(b, f.l4(), ip.protocol(), f.dst(), bd.inside().address(), 2, ip.dstPort(), bd.inside().port());
-        } else if (first && ip.protocol() == Ipv4Packet.PROTO_ICMP) {
-            IcmpQueryTable.Mapping m = queries.byExternal(ip.dst(), read16(b, f.l4() + 4)).orElseThrow();
-            rewriteL4(b, f.l4(), ip.protocol(), f.dst(), m.inside(), 4, m.externalId(), m.insideId());
-        }
+    /** Sends a fragment (its L4 part already restored if it is the first) to the inside host. */
+    private List<OFMessage> deliver(PacketRef ref, Ipv4Frame f, Target target) {
         f.dst(target.inside()).decrementTtl().ethernet(target.hop().source(), target.hop().destination());
         counters.increment("nat.fragment.in");
         List<OFMessage> out = new ArrayList<>();
