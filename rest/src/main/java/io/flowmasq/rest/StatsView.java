@@ -1,0 +1,18 @@
+package io.flowmasq.rest;
+
+import java.util.Map;
+
+/**
+ * Controller-wide figures.
+ *
+ * @param bindingsByProtocol live bindings, "tcp"/"udp"/"icmp" to count
+ * @param packetInsPerSecond packet-ins per second over the last few seconds, all switches
+ * @param counters           monotonic counters by stable name ("nat.binding_created",
+ *                           "nat.refused.ports_exhausted", "openflow.error.FLOW_MOD_FAILED", ...)
+ */
+public record StatsView(Map<String, Long> bindingsByProtocol, double packetInsPerSecond, Map<String, Long> counters) {
+    public StatsView {
+        bindingsByProtocol = Map.copyOf(bindingsByProtocol);
+        counters = Map.copyOf(counters);
+    }
+}
