@@ -10,6 +10,7 @@ import java.util.Objects;
  * to {@code external} and leave through {@code toInside} with destination {@code inside}.
  * {@code idleTimeout} (seconds) is the binding's clock: it is set on the outbound flow only, so the
  * mapping is refreshed by outbound traffic (RFC 4787 REQ-6) and the inbound flow lives exactly as long.
+ * An idle timeout of 0 makes a static binding: its flows never expire.
  * {@code remote} is null under endpoint-independent filtering (the flows match no outside endpoint);
  * otherwise the spec is one session of a mapping, and both flows match that remote.
  */
@@ -24,8 +25,8 @@ public record BindingSpec(long id, Protocol protocol, Endpoint inside, Endpoint 
         Objects.requireNonNull(external, "external");
         Objects.requireNonNull(toInside, "toInside");
         Objects.requireNonNull(toOutside, "toOutside");
-        if (idleTimeout < 1 || idleTimeout > 65535) {
-            throw new IllegalArgumentException("idle timeout must be 1..65535 s: " + idleTimeout);
+        if (idleTimeout < 0 || idleTimeout > 65535) {
+            throw new IllegalArgumentException("idle timeout must be 0..65535 s: " + idleTimeout);
         }
     }
 

@@ -238,6 +238,26 @@ public final class FlowCompiler {
         return factory.barrierRequest();
     }
 
+    /** The in_port a flow's match names (FLOW_REMOVED, flow stats), or null when it matches any port. */
+    public OFPort inPortOf(Match match) {
+        return match.supports(MatchField.IN_PORT) ? match.get(MatchField.IN_PORT) : null;
+    }
+
+    /**
+     * Asks for every flow of every table with its counters. All flows, not only ours: the count tells the
+     * operator how full the table is, and OpenFlow 1.0 cannot filter by cookie anyway.
+     */
+    public OFMessage flowStatsRequest() {
+        var request = factory.buildFlowStatsRequest()
+                .setMatch(factory.matchWildcardAll())
+                .setTableId(org.projectfloodlight.openflow.types.TableId.ALL)
+                .setOutPort(OFPort.ANY);
+        if (factory.getVersion() != OFVersion.OF_10) {
+            request.setOutGroup(org.projectfloodlight.openflow.types.OFGroup.ANY);
+        }
+        return request.build();
+    }
+
     /**
      * Only frames addressed to the gateway's inside MAC are routed: without eth_dst, a bound host talking
      * to an inside neighbour from the same source port would be translated and sent out of the outside port.

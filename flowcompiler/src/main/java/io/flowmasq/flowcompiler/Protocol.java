@@ -28,6 +28,11 @@ public enum Protocol {
     }
 
     /** Lower-case name as used in JSON and logs ("tcp", "udp"). */
+    /** The protocol whose {@link #label()} is {@code label} ("tcp", "udp", "icmp"). */
+    public static java.util.Optional<Protocol> byLabel(String label) {
+        return java.util.Arrays.stream(values()).filter(p -> p.label().equals(label)).findFirst();
+    }
+
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

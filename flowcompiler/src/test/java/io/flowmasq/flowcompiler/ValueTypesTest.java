@@ -63,7 +63,8 @@ class ValueTypesTest {
                 () -> new BindingSpec(0, Protocol.UDP, IN, EXT, TO_INSIDE, TO_OUTSIDE, 300));
         assertThrows(IllegalArgumentException.class, () -> new BindingSpec(Cookies.MAX_BINDING_ID + 1,
                 Protocol.UDP, IN, EXT, TO_INSIDE, TO_OUTSIDE, 300));
-        assertThrows(IllegalArgumentException.class, () -> TCP.withIdleTimeout(0));
+        assertThrows(IllegalArgumentException.class, () -> TCP.withIdleTimeout(-1));
+        assertEquals(0, TCP.withIdleTimeout(0).idleTimeout(), "0: a static binding, no expiry");
         assertThrows(IllegalArgumentException.class, () -> TCP.withIdleTimeout(65536));
         assertThrows(NullPointerException.class,
                 () -> new BindingSpec(1, null, IN, EXT, TO_INSIDE, TO_OUTSIDE, 300));

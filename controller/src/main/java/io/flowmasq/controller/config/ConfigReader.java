@@ -2,7 +2,9 @@ package io.flowmasq.controller.config;
 
 import com.google.gson.JsonElement;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
@@ -11,37 +13,124 @@ final class ConfigReader {
     static final ListenConfig OPENFLOW_DEFAULT = new ListenConfig("0.0.0.0", 6653);
     static final ListenConfig REST_DEFAULT = new ListenConfig("127.0.0.1", 8080);
 
-    private static final Set<String> FIELDS = Set.of("openflow", "rest", "timers", "switches");
+    /** Where an operator may put the REST token instead of the file (which may be world-readable). */
+    static final String TOKEN_ENV = "FLOWMASQ_API_TOKEN";
+
+    private static final Set<String> FIELDS = Set.of("openflow", "rest", "timers", "switches", "statistics",
+            "bindingLog");
     private static final Set<String> LISTEN_FIELDS = Set.of("address", "port");
+    private static final Set<String> REST_FIELDS = Set.of("address", "port", "token");
+    private static final Set<String> STATISTICS_FIELDS = Set.of("intervalSeconds");
+    private static final Set<String> BINDING_LOG_FIELDS = Set.of("path", "maxFileMegabytes", "maxFiles");
 
     private ConfigReader() {
     }
 
     /** The configuration, or null when {@code problems} received at least one error. */
     static FlowmasqConfig read(JsonElement root, Problems problems) {
+        return read(root, problems, System.getenv(TOKEN_ENV));
+    }
+
+    /** {@code envToken}: the value of {@link #TOKEN_ENV}, or null. */
+    static FlowmasqConfig read(JsonElement root, Problems problems, String envToken) {
         ConfigObject fields = new ConfigNode("", root, problems).object(FIELDS);
         if (fields == null) {
             return null;
         }
-        ListenConfig openflow = listen(fields.optional("openflow"), OPENFLOW_DEFAULT);
-        ListenConfig rest = listen(fields.optional("rest"), REST_DEFAULT);
+        ListenConfig openflow = listen(fields.optional("openflow"), OPENFLOW_DEFAULT, LISTEN_FIELDS);
+        ConfigNode restNode = fields.optional("rest");
+        ConfigObject restFields = restNode == null ? null : restNode.object(REST_FIELDS);
+        ListenConfig rest = restNode == null ? REST_DEFAULT
+                : restFields == null ? null : listenFields(restFields, REST_DEFAULT);
+        Optional<String> token = token(restFields == null ? null : restFields.optional("token"), envToken,
+                problems);
+        Integer statsInterval = statsInterval(fields.optional("statistics"));
+        Optional<BindingLogConfig> bindingLog = bindingLog(fields.optional("bindingLog"));
         TimerConfig timers = TimerReader.read(fields.optional("timers"), TimerConfig.RFC);
         // Switches are checked against the RFC values when the global timers are wrong, to find their own mistakes.
         List<SwitchConfig> switches = switches(fields.required("switches"), timers == null ? TimerConfig.RFC : timers);
-        if (openflow == null || rest == null || timers == null || switches == null) {
+        if (openflow == null || rest == null || token == null || timers == null || switches == null
+                || statsInterval == null || bindingLog == null) {
             return null;
         }
-        return new FlowmasqConfig(openflow, rest, timers, switches);
+        return new FlowmasqConfig(openflow, rest, token, timers, switches, statsInterval, bindingLog);
     }
 
-    private static ListenConfig listen(ConfigNode node, ListenConfig defaults) {
-        if (node == null) {
-            return defaults;
+    /** The file's token wins over the environment's; empty when neither has one; null on error. */
+    private static Optional<String> token(ConfigNode node, String envToken, Problems problems) {
+        if (node != null) {
+            String token = node.string();
+            if (token == null) {
+                return null;
+            }
+            if (token.strip().length() < 16) {
+                problems.error(node.path(), "a token must have at least 16 characters (got " + token.length() + ")");
+                return null;
+            }
+            return Optional.of(token);
         }
-        ConfigObject fields = node.object(LISTEN_FIELDS);
+        if (envToken != null && !envToken.isEmpty()) {
+            if (envToken.strip().length() < 16) {
+                problems.error(TOKEN_ENV, "a token must have at least 16 characters (got " + envToken.length() + ")");
+                return null;
+            }
+            return Optional.of(envToken);
+        }
+        return Optional.empty();
+    }
+
+    private static Integer statsInterval(ConfigNode node) {
+        if (node == null) {
+            return FlowmasqConfig.DEFAULT_STATS_INTERVAL_SECONDS;
+        }
+        ConfigObject fields = node.object(STATISTICS_FIELDS);
         if (fields == null) {
             return null;
         }
+        ConfigNode interval = fields.optional("intervalSeconds");
+        if (interval == null) {
+            return FlowmasqConfig.DEFAULT_STATS_INTERVAL_SECONDS;
+        }
+        Long seconds = interval.integer(1, 3600, "a number of seconds");
+        return seconds == null ? null : seconds.intValue();
+    }
+
+    /** Empty when the field is absent (no log); null on error. */
+    private static Optional<BindingLogConfig> bindingLog(ConfigNode node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        ConfigObject fields = node.object(BINDING_LOG_FIELDS);
+        if (fields == null) {
+            return null;
+        }
+        ConfigNode pathNode = fields.required("path");
+        String path = pathNode == null ? null : pathNode.string();
+        ConfigNode sizeNode = fields.optional("maxFileMegabytes");
+        Long size = sizeNode == null ? Long.valueOf(BindingLogConfig.DEFAULT_MAX_FILE_MEGABYTES)
+                : sizeNode.integer(1, 10_000, "a size in megabytes");
+        ConfigNode filesNode = fields.optional("maxFiles");
+        Long files = filesNode == null ? Long.valueOf(BindingLogConfig.DEFAULT_MAX_FILES)
+                : filesNode.integer(1, 1000, "a number of files");
+        if (path == null || size == null || files == null) {
+            return null;
+        }
+        if (path.isBlank()) {
+            pathNode.problems().error(pathNode.path(), "must not be empty");
+            return null;
+        }
+        return Optional.of(new BindingLogConfig(Path.of(path), size.intValue(), files.intValue()));
+    }
+
+    private static ListenConfig listen(ConfigNode node, ListenConfig defaults, Set<String> known) {
+        if (node == null) {
+            return defaults;
+        }
+        ConfigObject fields = node.object(known);
+        return fields == null ? null : listenFields(fields, defaults);
+    }
+
+    private static ListenConfig listenFields(ConfigObject fields, ListenConfig defaults) {
         ConfigNode addressNode = fields.optional("address");
         IPv4Address address = addressNode == null ? null : ValueSyntax.ipv4(addressNode);
         ConfigNode portNode = fields.optional("port");

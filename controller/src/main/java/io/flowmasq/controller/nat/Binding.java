@@ -7,12 +7,30 @@ import java.util.Objects;
 
 /**
  * A live NAPT binding: the flows it installed ({@code spec}, whose idle timeout is the one in force), when
- * it was created (ms, engine clock) and its {@link BindingState}.
+ * it was created (ms, engine clock), its {@link BindingState} and whether traffic or an operator made it.
  */
-public record Binding(BindingSpec spec, long createdAt, BindingState state) {
+public record Binding(BindingSpec spec, long createdAt, BindingState state, Origin origin) {
+    /** Who made a binding. A static one never expires and is not re-timed by TCP state. */
+    public enum Origin {
+        DYNAMIC, STATIC;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     public Binding {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(origin, "origin");
+        if ((origin == Origin.STATIC) != (spec.idleTimeout() == 0)) {
+            throw new IllegalArgumentException("a binding has idle timeout 0 exactly when it is static: " + spec);
+        }
+    }
+
+    /** A dynamic binding (made by traffic). */
+    public Binding(BindingSpec spec, long createdAt, BindingState state) {
+        this(spec, createdAt, state, Origin.DYNAMIC);
     }
 
     /** A binding in the state a switch without TCP tracking keeps it in (ESTABLISHED for TCP, else ACTIVE). */
@@ -25,7 +43,11 @@ public record Binding(BindingSpec spec, long createdAt, BindingState state) {
         if (newSpec.id() != spec.id()) {
             throw new IllegalArgumentException("binding " + spec.id() + " cannot become " + newSpec.id());
         }
-        return new Binding(newSpec, createdAt, newState);
+        return new Binding(newSpec, createdAt, newState, origin);
+    }
+
+    public boolean isStatic() {
+        return origin == Origin.STATIC;
     }
 
     public long id() {

@@ -49,6 +49,31 @@ public final class NaptAllocator {
         return port < 0 ? Optional.empty() : Optional.of(new Endpoint(address, port));
     }
 
+    /** What {@link #reserve} did with a public endpoint an operator asked for. */
+    public enum Reservation {
+        /** The port is in the dynamic range and is now taken. */
+        RESERVED,
+        /** The port is outside the dynamic range: nothing to take, no dynamic binding can get it. */
+        OUTSIDE_RANGE,
+        /** The port is in the range and already in use. */
+        IN_USE,
+        /** Not one of the public addresses. */
+        FOREIGN_ADDRESS
+    }
+
+    /** Takes one specific public endpoint for a static binding. */
+    public Reservation reserve(Protocol protocol, Endpoint external) {
+        Map<Protocol, PortAllocator> perProtocol = ports.get(external.address());
+        if (perProtocol == null) {
+            return Reservation.FOREIGN_ADDRESS;
+        }
+        PortAllocator allocator = perProtocol.get(protocol);
+        if (!allocator.inRange(external.port())) {
+            return Reservation.OUTSIDE_RANGE;
+        }
+        return allocator.reserve(external.port()) ? Reservation.RESERVED : Reservation.IN_USE;
+    }
+
     public boolean release(Protocol protocol, Endpoint external, long now) {
         Map<Protocol, PortAllocator> perProtocol = ports.get(external.address());
         return perProtocol != null && perProtocol.get(protocol).release(external.port(), now);

@@ -38,10 +38,13 @@ final class NaptTranslator {
     private final NaptAllocator allocator;
     private final MssClamper mss;
     private final CounterSink counters;
-    private long nextId = 1;
+    private final BindingIds ids;
+    private final BindingListener listener;
 
     NaptTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
-                   MssClamper mss, CounterSink counters) {
+                   MssClamper mss, CounterSink counters, BindingIds ids, BindingListener listener) {
+        this.ids = ids;
+        this.listener = listener;
         this.config = config;
         this.compiler = compiler;
         this.table = table;
@@ -100,12 +103,13 @@ final class NaptTranslator {
             return Optional.empty();
         }
         BindingState state = BindingState.initial(protocol, compiler.supportsTcpFlags());
-        BindingSpec spec = new BindingSpec(nextId++, protocol, insideEndpoint, external.get(),
+        BindingSpec spec = new BindingSpec(ids.next(), protocol, insideEndpoint, external.get(),
                 new L2Hop(ref.inPort(), inside.mac(), packet.ethSrc()),
                 new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac),
                 state.idleTimeout(protocol, config.timers()), remote);
         Binding binding = new Binding(spec, now, state);
         table.add(binding);
+        listener.created(binding, now);
         counters.increment("nat.binding_created");
         if (remote != null) {
             counters.increment("nat.session_created");

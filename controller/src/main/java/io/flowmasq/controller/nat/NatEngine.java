@@ -49,16 +49,29 @@ public final class NatEngine {
     private final IcmpTranslator icmp;
     private final HairpinTranslator hairpin;
     private final FragmentTranslator fragments;
+    private final InsideHosts insideHosts = new InsideHosts(NextHopResolver.ARP_LIFETIME_MS);
+    private final StaticBindings statics;
+    private final BindingListener listener;
 
+    /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
+        this(config, compiler, counters, new BindingIds(), BindingListener.NONE);
+    }
+
+    /** {@code ids} is shared by all switches' engines so that an id names one binding controller-wide. */
+    public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters, BindingIds ids,
+                     BindingListener listener) {
         this.config = config;
         this.compiler = compiler;
         this.counters = counters;
+        this.listener = listener;
         this.allocator = new NaptAllocator(config.outside().publicAddresses(), config.portRange());
         this.arp = new ArpResponder(config);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         MssClamper mss = new MssClamper(config.mssClamp(), compiler, counters);
-        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters);
+        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener);
+        this.statics = new StaticBindings(config, compiler, table, allocator, insideHosts, nextHop, ids, listener,
+                counters);
         this.tcp = new TcpStateTracker(config, compiler, table, counters);
         this.hairpin = new HairpinTranslator(compiler, table, napt, mss, counters);
         IcmpQueryTable queries = new IcmpQueryTable(allocator, config.outside().publicAddresses());
@@ -70,6 +83,51 @@ public final class NatEngine {
 
     public BindingTable bindings() {
         return table;
+    }
+
+    public SwitchConfig config() {
+        return config;
+    }
+
+    /** A copy of the binding table at this instant (the caller holds the engine's lock). */
+    public List<Binding> snapshot() {
+        return new ArrayList<>(table.all());
+    }
+
+    /** An operator's static binding; see {@link StaticOutcome} for what can come of it. */
+    public StaticOutcome createStatic(StaticRequest request, long now) {
+        return statics.create(request, now);
+    }
+
+    /**
+     * An operator removes a binding: it is released at once (its public port goes to the cooldown, so it
+     * is not reused while the flows are being deleted) and the returned messages delete its flows.
+     * Empty when there is no such binding.
+     */
+    public Optional<List<OFMessage>> deleteBinding(long id, long now) {
+        Optional<Binding> gone = table.remove(id);
+        if (gone.isEmpty()) {
+            return Optional.empty();
+        }
+        Binding b = gone.get();
+        boolean lastSession = release(b, now);
+        listener.removed(b, BindingListener.RemovalReason.DELETED_BY_OPERATOR, null, now);
+        counters.increment("nat.binding_deleted_by_operator");
+        LOG.info("switch {}: binding {} {} {} -> {} deleted by operator after {} s{}", config.name(), b.id(),
+                b.protocol().label(), b.inside(), b.external(), (now - b.createdAt()) / 1000,
+                lastSession ? "" : "; the mapping lives on");
+        List<OFMessage> out = new ArrayList<>(hairpin.released(b));
+        out.addAll(compiler.removeBinding(b.spec()));
+        return Optional.of(out);
+    }
+
+    /** Returns the public port when this was the mapping's last session; true when it was. */
+    private boolean release(Binding b, long now) {
+        boolean lastSession = table.sessions(b.protocol(), b.inside()) == 0;
+        if (lastSession) {
+            allocator.release(b.protocol(), b.external(), now);
+        }
+        return lastSession;
     }
 
     /** The proactive pipeline and an ARP request for the next hop. Existing flows are left alone. */
@@ -113,16 +171,19 @@ public final class NatEngine {
         if (!Cookies.isBinding(removed.getCookie())) {
             return List.of();
         }
-        Optional<Binding> gone = table.remove(Cookies.bindingId(removed.getCookie()));
+        long id = Cookies.bindingId(removed.getCookie());
+        BindingListener.FlowCounts counts = new BindingListener.FlowCounts(
+                !config.outside().port().equals(compiler.inPortOf(removed.getMatch())),
+                removed.getPacketCount().getValue(), removed.getByteCount().getValue());
+        Optional<Binding> gone = table.remove(id);
         if (gone.isEmpty()) {
-            return List.of(); // the partner flow of a binding already released
+            listener.partnerFlowRemoved(id, counts, now); // the other flow of a binding already released
+            return List.of();
         }
         Binding b = gone.get();
         // a session of a mapping that still has others keeps the public port
-        boolean lastSession = table.sessions(b.protocol(), b.inside()) == 0;
-        if (lastSession) {
-            allocator.release(b.protocol(), b.external(), now);
-        }
+        boolean lastSession = release(b, now);
+        listener.removed(b, reasonOf(removed.getReason()), counts, now);
         boolean idle = removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT;
         counters.increment(idle ? "nat.binding_expired" : "nat.binding_removed");
         LOG.info("switch {}: binding {} {} {} -> {}{} {} after {} s{}", config.name(), b.id(), b.protocol().label(),
@@ -134,9 +195,23 @@ public final class NatEngine {
         return out;
     }
 
+    private static BindingListener.RemovalReason reasonOf(OFFlowRemovedReason reason) {
+        switch (reason) {
+            case IDLE_TIMEOUT:
+                return BindingListener.RemovalReason.IDLE_TIMEOUT;
+            case HARD_TIMEOUT:
+                return BindingListener.RemovalReason.HARD_TIMEOUT;
+            case DELETE:
+                return BindingListener.RemovalReason.SWITCH_DELETED;
+            default:
+                return BindingListener.RemovalReason.OTHER;
+        }
+    }
+
     /** Housekeeping once a second: ARP retries and refreshes, and dropping packets held too long. */
     public List<OFMessage> onTick(long now) {
         List<OFMessage> out = new ArrayList<>();
+        insideHosts.expire(now);
         icmp.expire(now);
         out.addAll(fragments.expire(now));
         for (PendingPacket p : nextHop.expire(now)) {
@@ -155,6 +230,9 @@ public final class NatEngine {
         List<OFMessage> out = new ArrayList<>();
         if (arp.isNeighbour(ref.inPort(), a.senderIp())) {
             arpCache.learn(a.senderIp(), a.senderMac(), now);
+            if (!ref.inPort().equals(config.outside().port())) {
+                insideHosts.learn(a.senderIp(), ref.inPort(), a.senderMac(), now);
+            }
         }
         arp.replyTo(ref.inPort(), a).ifPresent(frame -> {
             counters.increment("nat.arp.replied");
@@ -188,6 +266,7 @@ public final class NatEngine {
             counters.increment("nat.ignored.foreign_source");
             return napt.dropped(ref);
         }
+        insideHosts.learn(ip.src(), ref.inPort(), ip.ethSrc(), now);
         if (ip.ttl() <= 1 && !ip.dst().equals(inside.get().gateway())) {
             return concat(icmp.timeExceeded(ref, ip, inside.get(), now), napt.dropped(ref));
         }

@@ -113,6 +113,11 @@ public final class PortAllocator {
         return true;
     }
 
+    public boolean inRange(int port) {
+        int i = port - first;
+        return i >= 0 && i < used.length;
+    }
+
     public boolean isFree(int port) {
         int i = port - first;
         return i >= 0 && i < used.length && !used[i];

@@ -108,7 +108,7 @@ final class TcpStateTracker {
     /** Moves the binding to CLOSING (once); the flow-mods that do it on the switch. */
     private List<OFMessage> close(Binding b, long now) {
         counters.increment("nat.tcp.fin_rst");
-        if (b.state() == BindingState.CLOSING || !compiler.supportsTcpFlags()) {
+        if (b.state() == BindingState.CLOSING || !compiler.supportsTcpFlags() || b.isStatic()) {
             return List.of();
         }
         BindingSpec spec = retime(b, BindingState.CLOSING);

@@ -1,68 +1,105 @@
 package io.flowmasq.controller.session;
 
-import io.flowmasq.controller.nat.NatEngine;
 import io.flowmasq.controller.openflow.SwitchConnection;
 import io.flowmasq.controller.openflow.SwitchHandler;
-import java.util.List;
 import java.util.function.LongSupplier;
+import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
+import org.projectfloodlight.openflow.protocol.OFPortDescStatsReply;
+import org.projectfloodlight.openflow.protocol.OFPortStatus;
+import org.projectfloodlight.openflow.protocol.OFStatsReply;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Adapts one switch connection to its NAT engine: read the clock, hand over the event, send the answer. */
+/** Adapts one switch connection to its {@link ManagedSwitch}: read the clock, hand over the event. */
 final class NatSwitchHandler implements SwitchHandler {
     private static final Logger LOG = LoggerFactory.getLogger(NatSwitchHandler.class);
 
     private final SwitchConnection connection;
-    private final NatEngine engine;
+    private final ManagedSwitch managed;
     private final LongSupplier clock;
+    private final SetupTimer setupTimer;
     private final Runnable onDisconnect;
 
-    NatSwitchHandler(SwitchConnection connection, NatEngine engine, LongSupplier clock, Runnable onDisconnect) {
+    NatSwitchHandler(SwitchConnection connection, ManagedSwitch managed, LongSupplier clock, SetupTimer setupTimer,
+                     Runnable onDisconnect) {
         this.connection = connection;
-        this.engine = engine;
+        this.managed = managed;
         this.clock = clock;
+        this.setupTimer = setupTimer;
         this.onDisconnect = onDisconnect;
     }
 
-    void start() {
-        send(engine.onConnect(clock.getAsLong()));
+    void start(OFFeaturesReply features) {
+        long now = clock.getAsLong();
+        managed.handle(engine -> engine.onConnect(now));
+        if (connection.factory().getVersion() == OFVersion.OF_10) {
+            managed.setPorts(SwitchPorts.of(features.getPorts()));
+        } else {
+            connection.send(connection.factory().buildPortDescStatsRequest().build());
+        }
     }
 
     @Override
     public void onMessage(OFMessage message) {
         switch (message.getType()) {
-            case PACKET_IN:
-                send(engine.onPacketIn((OFPacketIn) message, clock.getAsLong()));
+            case PACKET_IN: {
+                long started = System.nanoTime();
+                long now = clock.getAsLong();
+                managed.handle(engine -> engine.onPacketIn((OFPacketIn) message, now));
+                setupTimer.record(connection.dpid().toString(), System.nanoTime() - started);
                 break;
-            case FLOW_REMOVED:
-                send(engine.onFlowRemoved((OFFlowRemoved) message, clock.getAsLong()));
+            }
+            case FLOW_REMOVED: {
+                long now = clock.getAsLong();
+                managed.handle(engine -> engine.onFlowRemoved((OFFlowRemoved) message, now));
+                break;
+            }
+            case BARRIER_REPLY:
+                managed.onBarrierReply(message.getXid());
+                break;
+            case STATS_REPLY:
+                onStatsReply((OFStatsReply) message);
+                break;
+            case PORT_STATUS:
+                managed.setPorts(SwitchPorts.apply(managed.ports(), (OFPortStatus) message));
                 break;
             case ERROR:
-            case BARRIER_REPLY:
                 break; // errors are logged and counted by the channel
             default:
                 LOG.debug("switch {}: {} not used", connection.dpid(), message.getType());
         }
     }
 
+    private void onStatsReply(OFStatsReply reply) {
+        switch (reply.getStatsType()) {
+            case FLOW:
+                managed.onFlowStats((OFFlowStatsReply) reply, clock.getAsLong());
+                break;
+            case PORT_DESC:
+                managed.setPorts(SwitchPorts.of(((OFPortDescStatsReply) reply).getEntries()));
+                break;
+            default:
+                LOG.debug("switch {}: {} statistics not used", connection.dpid(), reply.getStatsType());
+        }
+    }
+
     @Override
     public void onTick() {
-        send(engine.onTick(clock.getAsLong()));
+        long now = clock.getAsLong();
+        managed.handle(engine -> engine.onTick(now));
+        managed.onTick(now);
     }
 
     @Override
     public void onDisconnect() {
         LOG.info("switch {} disconnected; {} bindings kept for its return", connection.dpid(),
-                engine.bindings().size());
+                managed.bindingCount());
+        managed.detach(connection);
         onDisconnect.run();
-    }
-
-    private void send(List<OFMessage> messages) {
-        if (!messages.isEmpty()) {
-            connection.send(messages);
-        }
     }
 }

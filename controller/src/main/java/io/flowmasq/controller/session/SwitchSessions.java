@@ -1,14 +1,13 @@
 package io.flowmasq.controller.session;
 
 import io.flowmasq.controller.config.FlowmasqConfig;
-import io.flowmasq.controller.config.SwitchConfig;
-import io.flowmasq.controller.nat.CounterSink;
-import io.flowmasq.controller.nat.NatEngine;
 import io.flowmasq.controller.openflow.SwitchConnection;
 import io.flowmasq.controller.openflow.SwitchHandler;
 import io.flowmasq.controller.openflow.SwitchHandlerFactory;
 import io.flowmasq.flowcompiler.FlowCompiler;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,61 +18,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the handler of each switch that completes its handshake, and keeps one session per dpid.
- * A configured switch that reconnects gets its previous engine back (its flows are still in the
- * switch), unless it now speaks another OpenFlow version.
+ * Creates the handler of each switch that completes its handshake. Every configured switch has one
+ * {@link ManagedSwitch} for the life of the controller; a switch that is not in the config is only
+ * remembered while it is connected, and gets no flows.
  */
 public final class SwitchSessions implements SwitchHandlerFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SwitchSessions.class);
 
-    private final Map<DatapathId, SwitchConfig> configs = new ConcurrentHashMap<>();
-    private final Map<DatapathId, SwitchSession> sessions = new ConcurrentHashMap<>();
-    private final CounterSink counters;
+    private final Map<DatapathId, ManagedSwitch> managed;
+    private final Map<DatapathId, SwitchConnection> unconfigured = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final SetupTimer setupTimer;
 
-    public SwitchSessions(FlowmasqConfig config, CounterSink counters, LongSupplier clock) {
-        config.switches().forEach(s -> configs.put(s.dpid(), s));
-        this.counters = counters;
+    public SwitchSessions(FlowmasqConfig config, ManagedSwitch.EngineFactory engines, LongSupplier clock,
+                          SetupTimer setupTimer) {
+        Map<DatapathId, ManagedSwitch> byDpid = new LinkedHashMap<>();
+        config.switches().forEach(s -> byDpid.put(s.dpid(),
+                new ManagedSwitch(s, engines, config.statsIntervalSeconds() * 1000L)));
+        this.managed = Collections.unmodifiableMap(byDpid);
         this.clock = clock;
+        this.setupTimer = setupTimer;
     }
 
     @Override
     public SwitchHandler connected(SwitchConnection connection, OFFeaturesReply features) {
         DatapathId dpid = connection.dpid();
-        SwitchConfig config = configs.get(dpid);
-        if (config == null) {
-            sessions.put(dpid, new SwitchSession(Optional.empty(), Optional.empty(), connection, true));
-            return new UnconfiguredSwitchHandler(connection, () -> markDisconnected(dpid, connection));
+        ManagedSwitch sw = managed.get(dpid);
+        if (sw == null) {
+            unconfigured.put(dpid, connection);
+            return new UnconfiguredSwitchHandler(connection, () -> unconfigured.remove(dpid, connection));
         }
         FlowCompiler compiler = FlowCompiler.forFactory(connection.factory());
-        NatEngine engine = reusableEngine(dpid, compiler).orElseGet(() -> new NatEngine(config, compiler, counters));
-        sessions.put(dpid, new SwitchSession(Optional.of(config), Optional.of(engine), connection, true));
-        LOG.info("switch {} ({}) connected from {} speaking {}", config.name(), dpid, connection.remoteAddress(),
-                compiler.version());
-        NatSwitchHandler handler = new NatSwitchHandler(connection, engine, clock,
-                () -> markDisconnected(dpid, connection));
-        handler.start();
+        sw.attach(connection, compiler, clock.getAsLong());
+        LOG.info("switch {} ({}) connected from {} speaking {}", sw.config().name(), dpid,
+                connection.remoteAddress(), compiler.version());
+        NatSwitchHandler handler = new NatSwitchHandler(connection, sw, clock, setupTimer, () -> { });
+        handler.start(features);
         return handler;
     }
 
-    public Collection<SwitchSession> sessions() {
-        return sessions.values();
+    /** The configured switches, connected or not, in config order. */
+    public Collection<ManagedSwitch> managed() {
+        return managed.values();
     }
 
-    private Optional<NatEngine> reusableEngine(DatapathId dpid, FlowCompiler compiler) {
-        SwitchSession previous = sessions.get(dpid);
-        if (previous == null || previous.engine().isEmpty()) {
-            return Optional.empty();
-        }
-        if (previous.connection().factory().getVersion() != compiler.version()) {
-            LOG.warn("switch {} came back speaking {} instead of {}: starting with an empty binding table",
-                    dpid, compiler.version(), previous.connection().factory().getVersion());
-            return Optional.empty();
-        }
-        return previous.engine();
+    public Optional<ManagedSwitch> managed(DatapathId dpid) {
+        return Optional.ofNullable(managed.get(dpid));
     }
 
-    private void markDisconnected(DatapathId dpid, SwitchConnection connection) {
-        sessions.computeIfPresent(dpid, (k, s) -> s.connection() == connection ? s.disconnected() : s);
+    /** Switches connected now that are not in the config. */
+    public Collection<SwitchConnection> unconfigured() {
+        return unconfigured.values();
     }
 }

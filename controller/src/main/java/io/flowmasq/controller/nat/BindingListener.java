@@ -1,0 +1,46 @@
+package io.flowmasq.controller.nat;
+
+/**
+ * Told of each binding's birth and death, for the binding log and the metrics. Called on the engine's
+ * thread while the engine is locked: implementations must be quick and must not call back into it.
+ */
+public interface BindingListener {
+    BindingListener NONE = new BindingListener() {
+        @Override
+        public void created(Binding binding, long now) {
+        }
+
+        @Override
+        public void removed(Binding binding, RemovalReason reason, FlowCounts removedFlow, long now) {
+        }
+
+        @Override
+        public void partnerFlowRemoved(long bindingId, FlowCounts counts, long now) {
+        }
+    };
+
+    void created(Binding binding, long now);
+
+    /**
+     * The binding is gone. {@code removedFlow} holds the counters of the flow whose FLOW_REMOVED ended
+     * it; null when the controller removed it (operator delete) and the counters come later through
+     * {@link #partnerFlowRemoved}.
+     */
+    void removed(Binding binding, RemovalReason reason, FlowCounts removedFlow, long now);
+
+    /** The switch reported the removal of a flow of a binding already gone (its other direction). */
+    void partnerFlowRemoved(long bindingId, FlowCounts counts, long now);
+
+    /** Why a binding went away, as logged and counted. */
+    enum RemovalReason {
+        IDLE_TIMEOUT, HARD_TIMEOUT, DELETED_BY_OPERATOR, SWITCH_DELETED, OTHER;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What the switch counted on one flow; {@code outbound} is inside to outside. */
+    record FlowCounts(boolean outbound, long packets, long bytes) {
+    }
+}

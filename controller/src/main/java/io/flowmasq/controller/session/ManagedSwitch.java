@@ -1,0 +1,268 @@
+package io.flowmasq.controller.session;
+
+import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.nat.Binding;
+import io.flowmasq.controller.nat.NatEngine;
+import io.flowmasq.controller.nat.StaticOutcome;
+import io.flowmasq.controller.nat.StaticRequest;
+import io.flowmasq.controller.openflow.SwitchConnection;
+import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.rest.NatServiceException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured switch for the life of the controller: its NAT engine (which outlives reconnects, since
+ * the switch keeps its flows), its current connection, the barrier waits of operator requests and the
+ * last flow statistics.
+ *
+ * <p>The engine is driven from two sides: the switch's event loop (packet-ins, FLOW_REMOVED, ticks) and
+ * the REST threads (snapshots, deletes, static bindings). Every call into the engine holds this switch's
+ * lock, and messages are queued to the connection before the lock is released, so the switch receives
+ * them in the order the engine made them. The lock is held for microseconds; a snapshot copies
+ * references only.
+ */
+public final class ManagedSwitch {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedSwitch.class);
+    static final long BARRIER_TIMEOUT_MS = 5_000;
+    /** How long a static binding waits for ARP to find its inside host (and the next hop). */
+    static final long RESOLVE_TIMEOUT_MS = 3_000;
+    static final long RESOLVE_RETRY_MS = 200;
+
+    private final SwitchConfig config;
+    private final EngineFactory engines;
+    private final long statsIntervalMillis;
+    private final Object lock = new Object();
+    private final BarrierWaits barriers = new BarrierWaits(BARRIER_TIMEOUT_MS);
+    private NatEngine engine; // guarded by lock
+    private FlowCompiler compiler; // guarded by lock
+    private FlowStatsPoller poller; // event loop only
+    private volatile SwitchConnection connection;
+    private volatile boolean connected;
+    private volatile TrafficTable traffic = TrafficTable.EMPTY;
+    private volatile List<SwitchPort> ports = List.of();
+
+    /** Makes the engine of a switch (shared binding ids, listener, counters). */
+    public interface EngineFactory {
+        NatEngine create(SwitchConfig config, FlowCompiler compiler);
+    }
+
+    ManagedSwitch(SwitchConfig config, EngineFactory engines, long statsIntervalMillis) {
+        this.config = config;
+        this.engines = engines;
+        this.statsIntervalMillis = statsIntervalMillis;
+    }
+
+    SwitchConfig config() {
+        return config;
+    }
+
+    /**
+     * A new connection of this switch. Keeps the engine (and so the bindings, whose flows the switch
+     * still has) unless the switch now speaks another OpenFlow version.
+     */
+    void attach(SwitchConnection newConnection, FlowCompiler newCompiler, long now) {
+        synchronized (lock) {
+            if (engine != null && compiler.version() != newCompiler.version()) {
+                LOG.warn("switch {} came back speaking {} instead of {}: starting with an empty binding table",
+                        config.dpid(), newCompiler.version(), compiler.version());
+                engine = null;
+            }
+            if (engine == null) {
+                engine = engines.create(config, newCompiler);
+            }
+            compiler = newCompiler;
+            connection = newConnection;
+            connected = true;
+            poller = new FlowStatsPoller(newCompiler, config.outside().port(), statsIntervalMillis, now);
+            traffic = TrafficTable.EMPTY;
+        }
+    }
+
+    /** The connection went away; operator requests waiting on it fail now rather than at their deadline. */
+    void detach(SwitchConnection old) {
+        synchronized (lock) {
+            if (connection != old) {
+                return;
+            }
+            connected = false;
+        }
+        barriers.failAll(() -> NatServiceException.unavailable("switch " + config.name()
+                + " disconnected before confirming the change"));
+    }
+
+    /** Runs one engine event and sends what it answers. */
+    void handle(Function<NatEngine, List<OFMessage>> event) {
+        synchronized (lock) {
+            send(event.apply(engine));
+        }
+    }
+
+    /** Once a second on the event loop: statistics poll and barrier deadlines. */
+    void onTick(long now) {
+        barriers.expire(now, () -> NatServiceException.unavailable("switch " + config.name()
+                + " did not confirm the change within " + BARRIER_TIMEOUT_MS + " ms"));
+        poller.poll(now).ifPresent(this::sendOne);
+    }
+
+    void onBarrierReply(long xid) {
+        barriers.complete(xid);
+    }
+
+    void onFlowStats(OFFlowStatsReply reply, long now) {
+        poller.onReply(reply, traffic, now).ifPresent(t -> traffic = t);
+    }
+
+    void setPorts(List<SwitchPort> described) {
+        ports = List.copyOf(described);
+    }
+
+    List<SwitchPort> ports() {
+        return ports;
+    }
+
+    TrafficTable traffic() {
+        return traffic;
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    Optional<SwitchConnection> connection() {
+        return Optional.ofNullable(connection);
+    }
+
+    /** The OpenFlow version of the current (or last) connection, or null before the first. */
+    OFVersion version() {
+        synchronized (lock) {
+            return compiler == null ? null : compiler.version();
+        }
+    }
+
+    boolean tracksTcpFlags() {
+        synchronized (lock) {
+            return compiler != null && compiler.supportsTcpFlags();
+        }
+    }
+
+    /** This switch's bindings at one instant. */
+    List<Binding> snapshot() {
+        synchronized (lock) {
+            return engine == null ? List.of() : engine.snapshot();
+        }
+    }
+
+    int bindingCount() {
+        synchronized (lock) {
+            return engine == null ? 0 : engine.bindings().size();
+        }
+    }
+
+    boolean hasBinding(long id) {
+        synchronized (lock) {
+            return engine != null && engine.bindings().byId(id).isPresent();
+        }
+    }
+
+    /**
+     * Deletes a binding's flows and releases it; completes with true once the switch confirms, false
+     * when this switch has no such binding.
+     */
+    CompletableFuture<Boolean> delete(long id, long now) {
+        synchronized (lock) {
+            if (engine == null || engine.bindings().byId(id).isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            if (!connected) {
+                return CompletableFuture.failedFuture(NatServiceException.unavailable("switch " + config.name()
+                        + " is not connected: binding " + id + "'s flows cannot be removed now"));
+            }
+            List<OFMessage> messages = engine.deleteBinding(id, now).orElseThrow();
+            return sendConfirmed(messages, now).thenApply(v -> true);
+        }
+    }
+
+    /**
+     * Creates a static binding; completes once the switch confirms its flows. While ARP has not found the
+     * inside host (or the next hop) it asks again every {@link #RESOLVE_RETRY_MS} for
+     * {@link #RESOLVE_TIMEOUT_MS}.
+     */
+    CompletableFuture<Binding> createStatic(StaticRequest request, LongSupplier clock,
+                                            ScheduledExecutorService retries) {
+        CompletableFuture<Binding> result = new CompletableFuture<>();
+        attemptStatic(request, clock, retries, clock.getAsLong() + RESOLVE_TIMEOUT_MS, result);
+        return result;
+    }
+
+    private void attemptStatic(StaticRequest request, LongSupplier clock, ScheduledExecutorService retries,
+                               long giveUpAt, CompletableFuture<Binding> result) {
+        long now = clock.getAsLong();
+        synchronized (lock) {
+            if (!connected || engine == null) {
+                result.completeExceptionally(NatServiceException.unavailable("switch " + config.name()
+                        + " is not connected"));
+                return;
+            }
+            StaticOutcome outcome = engine.createStatic(request, now);
+            if (outcome instanceof StaticOutcome.Created created) {
+                sendConfirmed(created.messages(), now).whenComplete((v, e) -> {
+                    if (e == null) {
+                        result.complete(created.binding());
+                    } else {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } else if (outcome instanceof StaticOutcome.Refused refused) {
+                result.completeExceptionally(new NatServiceException(
+                        refused.conflict() ? NatServiceException.Kind.CONFLICT : NatServiceException.Kind.INVALID,
+                        refused.field(), refused.message(), refused.conflicting()));
+            } else if (outcome instanceof StaticOutcome.Unresolved unresolved) {
+                send(unresolved.messages());
+                if (now >= giveUpAt) {
+                    result.completeExceptionally(NatServiceException.unavailable(unresolved.what() + " within "
+                            + RESOLVE_TIMEOUT_MS + " ms"));
+                    return;
+                }
+                retries.schedule(() -> attemptStatic(request, clock, retries, giveUpAt, result),
+                        RESOLVE_RETRY_MS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** Sends the messages and a barrier; the future completes when the switch answers the barrier. */
+    private CompletableFuture<Void> sendConfirmed(List<OFMessage> messages, long now) {
+        OFMessage barrier = compiler.barrier();
+        CompletableFuture<Void> confirmed = barriers.register(barrier.getXid(), now);
+        List<OFMessage> out = new ArrayList<>(messages);
+        out.add(barrier);
+        send(out);
+        return confirmed;
+    }
+
+    private void send(List<OFMessage> messages) {
+        SwitchConnection c = connection;
+        if (!messages.isEmpty() && c != null) {
+            c.send(messages);
+        }
+    }
+
+    private void sendOne(OFMessage message) {
+        send(List.of(message));
+    }
+
+    /** A port as the switch described it. */
+    record SwitchPort(long number, String name, String mac, boolean up) {
+    }
+}
