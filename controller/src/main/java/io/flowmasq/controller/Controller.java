@@ -2,13 +2,24 @@ package io.flowmasq.controller;
 
 import io.flowmasq.controller.config.EffectiveConfig;
 import io.flowmasq.controller.config.FlowmasqConfig;
+import io.flowmasq.controller.metrics.BindingLog;
+import io.flowmasq.controller.metrics.BindingLogSettings;
+import io.flowmasq.controller.metrics.BindingRecorder;
+import io.flowmasq.controller.metrics.FlowmasqMetrics;
 import io.flowmasq.controller.nat.BindingIds;
-import io.flowmasq.controller.nat.BindingListener;
+import io.flowmasq.controller.nat.CounterSink;
 import io.flowmasq.controller.nat.NatEngine;
+import io.flowmasq.flowcompiler.Protocol;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.types.DatapathId;
 import io.flowmasq.controller.openflow.OpenFlowCounters;
 import io.flowmasq.controller.openflow.OpenFlowServer;
 import io.flowmasq.controller.session.ControllerNatService;
-import io.flowmasq.controller.session.SetupTimer;
+import io.flowmasq.controller.session.SwitchMetrics;
 import io.flowmasq.controller.session.RateMeter;
 import io.flowmasq.controller.session.SwitchSessions;
 import io.flowmasq.rest.RestServer;
@@ -31,19 +42,31 @@ public final class Controller implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Controller(OpenFlowServer openflow, RestServer rest, ScheduledExecutorService scheduler) {
+    private final BindingLog bindingLog;
+
+    private Controller(OpenFlowServer openflow, RestServer rest, ScheduledExecutorService scheduler,
+                       BindingLog bindingLog) {
         this.openflow = openflow;
         this.rest = rest;
         this.scheduler = scheduler;
+        this.bindingLog = bindingLog;
     }
 
     public static Controller start(FlowmasqConfig config, LongSupplier clock) throws InterruptedException {
         OpenFlowCounters counters = new OpenFlowCounters();
         BindingIds ids = new BindingIds();
-        BindingListener listener = BindingListener.NONE;
-        SwitchSessions sessions = new SwitchSessions(config,
-                (sc, compiler) -> new NatEngine(sc, compiler, counters::increment, ids, listener), clock,
-                SetupTimer.NONE);
+        FlowmasqMetrics metrics = new FlowmasqMetrics();
+        BindingLog bindingLog = config.bindingLog()
+                .map(b -> BindingLog.open(new BindingLogSettings(b.path(), b.maxFileMegabytes() * 1024L * 1024L,
+                        b.maxFiles())))
+                .orElseGet(BindingLog::disabled);
+        Map<DatapathId, BindingRecorder> recorders = new ConcurrentHashMap<>();
+        metrics.bindingsActive(() -> activeBindings(recorders));
+        SwitchSessions sessions = new SwitchSessions(config, (sc, compiler) -> {
+            BindingRecorder recorder = new BindingRecorder(sc, metrics, bindingLog);
+            recorders.put(sc.dpid(), recorder); // a new engine (version change) starts from zero bindings
+            return new NatEngine(sc, compiler, counterSink(counters, metrics, sc.dpid().toString()), ids, recorder);
+        }, clock, switchMetrics(metrics));
         OpenFlowServer openflow = new OpenFlowServer(
                 new InetSocketAddress(config.openflow().address(), config.openflow().port()), sessions, counters);
         // one daemon thread for periodic sampling and static-binding retries; never blocks on I/O
@@ -58,8 +81,8 @@ public final class Controller implements AutoCloseable {
                 EffectiveConfig.toJson(config), scheduler, packetIns);
         RestServer rest = new RestServer(new RestSettings(
                 new InetSocketAddress(config.rest().address(), config.rest().port()), config.restToken().orElse(null)),
-                service, null);
-        Controller controller = new Controller(openflow, rest, scheduler);
+                service, metrics);
+        Controller controller = new Controller(openflow, rest, scheduler, bindingLog);
         Runtime.getRuntime().addShutdownHook(new Thread(controller::close, "flowmasq-shutdown"));
         openflow.start();
         rest.start();
@@ -89,7 +112,55 @@ public final class Controller implements AutoCloseable {
         rest.close();
         openflow.close();
         scheduler.shutdownNow();
+        bindingLog.close();
         stopped.countDown();
+    }
+
+    /** Engine events go to the REST counters and, labelled by switch, to Prometheus. */
+    private static CounterSink counterSink(OpenFlowCounters counters, FlowmasqMetrics metrics, String dpid) {
+        return name -> {
+            counters.increment(name);
+            switch (name) {
+                case "nat.allocation_failed" -> metrics.allocationRefused(dpid, "ports_exhausted");
+                case "nat.session_refused" -> metrics.allocationRefused(dpid, "session_limit");
+                default -> metrics.increment(dpid, name);
+            }
+        };
+    }
+
+    private static List<FlowmasqMetrics.ActiveBindings> activeBindings(Map<DatapathId, BindingRecorder> recorders) {
+        List<FlowmasqMetrics.ActiveBindings> out = new ArrayList<>();
+        recorders.forEach((dpid, r) -> {
+            for (Protocol p : Protocol.values()) {
+                out.add(new FlowmasqMetrics.ActiveBindings(dpid.toString(), p.label(), r.active(p)));
+            }
+        });
+        return out;
+    }
+
+    private static SwitchMetrics switchMetrics(FlowmasqMetrics metrics) {
+        return new SwitchMetrics() {
+            @Override
+            public void packetInAnswered(String dpid, long nanos) {
+                metrics.bindingSetupNanos(dpid, nanos);
+            }
+
+            @Override
+            public void sent(String dpid, List<OFMessage> messages) {
+                for (OFMessage m : messages) {
+                    switch (m.getType()) {
+                        case FLOW_MOD -> metrics.flowMod(dpid);
+                        case PACKET_OUT -> metrics.packetOut(dpid);
+                        default -> { }
+                    }
+                }
+            }
+
+            @Override
+            public void errorReceived(String dpid, String type) {
+                metrics.switchError(dpid, type);
+            }
+        };
     }
 
     private static String hostPort(InetSocketAddress a) {

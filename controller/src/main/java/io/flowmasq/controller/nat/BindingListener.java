@@ -19,6 +19,10 @@ public interface BindingListener {
         }
     };
 
+    /** Once a second from the engine's tick: a chance to finish records whose partner flow never reported. */
+    default void tick(long now) {
+    }
+
     void created(Binding binding, long now);
 
     /**

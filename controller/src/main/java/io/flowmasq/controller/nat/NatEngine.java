@@ -212,6 +212,7 @@ public final class NatEngine {
     public List<OFMessage> onTick(long now) {
         List<OFMessage> out = new ArrayList<>();
         insideHosts.expire(now);
+        listener.tick(now);
         icmp.expire(now);
         out.addAll(fragments.expire(now));
         for (PendingPacket p : nextHop.expire(now)) {

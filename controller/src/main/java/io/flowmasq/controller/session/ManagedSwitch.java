@@ -43,6 +43,8 @@ public final class ManagedSwitch {
     private final SwitchConfig config;
     private final EngineFactory engines;
     private final long statsIntervalMillis;
+    private final SwitchMetrics metrics;
+    private final String dpid;
     private final Object lock = new Object();
     private final BarrierWaits barriers = new BarrierWaits(BARRIER_TIMEOUT_MS);
     private NatEngine engine; // guarded by lock
@@ -58,7 +60,9 @@ public final class ManagedSwitch {
         NatEngine create(SwitchConfig config, FlowCompiler compiler);
     }
 
-    ManagedSwitch(SwitchConfig config, EngineFactory engines, long statsIntervalMillis) {
+    ManagedSwitch(SwitchConfig config, EngineFactory engines, long statsIntervalMillis, SwitchMetrics metrics) {
+        this.metrics = metrics;
+        this.dpid = config.dpid().toString();
         this.config = config;
         this.engines = engines;
         this.statsIntervalMillis = statsIntervalMillis;
@@ -255,6 +259,7 @@ public final class ManagedSwitch {
         SwitchConnection c = connection;
         if (!messages.isEmpty() && c != null) {
             c.send(messages);
+            metrics.sent(dpid, messages);
         }
     }
 

@@ -3,6 +3,7 @@ package io.flowmasq.controller.session;
 import io.flowmasq.controller.openflow.SwitchConnection;
 import io.flowmasq.controller.openflow.SwitchHandler;
 import java.util.function.LongSupplier;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
@@ -22,15 +23,15 @@ final class NatSwitchHandler implements SwitchHandler {
     private final SwitchConnection connection;
     private final ManagedSwitch managed;
     private final LongSupplier clock;
-    private final SetupTimer setupTimer;
+    private final SwitchMetrics metrics;
     private final Runnable onDisconnect;
 
-    NatSwitchHandler(SwitchConnection connection, ManagedSwitch managed, LongSupplier clock, SetupTimer setupTimer,
+    NatSwitchHandler(SwitchConnection connection, ManagedSwitch managed, LongSupplier clock, SwitchMetrics metrics,
                      Runnable onDisconnect) {
         this.connection = connection;
         this.managed = managed;
         this.clock = clock;
-        this.setupTimer = setupTimer;
+        this.metrics = metrics;
         this.onDisconnect = onDisconnect;
     }
 
@@ -51,7 +52,7 @@ final class NatSwitchHandler implements SwitchHandler {
                 long started = System.nanoTime();
                 long now = clock.getAsLong();
                 managed.handle(engine -> engine.onPacketIn((OFPacketIn) message, now));
-                setupTimer.record(connection.dpid().toString(), System.nanoTime() - started);
+                metrics.packetInAnswered(connection.dpid().toString(), System.nanoTime() - started);
                 break;
             }
             case FLOW_REMOVED: {
@@ -69,7 +70,9 @@ final class NatSwitchHandler implements SwitchHandler {
                 managed.setPorts(SwitchPorts.apply(managed.ports(), (OFPortStatus) message));
                 break;
             case ERROR:
-                break; // errors are logged and counted by the channel
+                // logged and counted by the channel; here only labelled by switch for the metrics
+                metrics.errorReceived(connection.dpid().toString(), ((OFErrorMsg) message).getErrType().toString());
+                break;
             default:
                 LOG.debug("switch {}: {} not used", connection.dpid(), message.getType());
         }

@@ -28,16 +28,16 @@ public final class SwitchSessions implements SwitchHandlerFactory {
     private final Map<DatapathId, ManagedSwitch> managed;
     private final Map<DatapathId, SwitchConnection> unconfigured = new ConcurrentHashMap<>();
     private final LongSupplier clock;
-    private final SetupTimer setupTimer;
+    private final SwitchMetrics metrics;
 
     public SwitchSessions(FlowmasqConfig config, ManagedSwitch.EngineFactory engines, LongSupplier clock,
-                          SetupTimer setupTimer) {
+                          SwitchMetrics metrics) {
         Map<DatapathId, ManagedSwitch> byDpid = new LinkedHashMap<>();
         config.switches().forEach(s -> byDpid.put(s.dpid(),
-                new ManagedSwitch(s, engines, config.statsIntervalSeconds() * 1000L)));
+                new ManagedSwitch(s, engines, config.statsIntervalSeconds() * 1000L, metrics)));
         this.managed = Collections.unmodifiableMap(byDpid);
         this.clock = clock;
-        this.setupTimer = setupTimer;
+        this.metrics = metrics;
     }
 
     @Override
@@ -52,7 +52,7 @@ public final class SwitchSessions implements SwitchHandlerFactory {
         sw.attach(connection, compiler, clock.getAsLong());
         LOG.info("switch {} ({}) connected from {} speaking {}", sw.config().name(), dpid,
                 connection.remoteAddress(), compiler.version());
-        NatSwitchHandler handler = new NatSwitchHandler(connection, sw, clock, setupTimer, () -> { });
+        NatSwitchHandler handler = new NatSwitchHandler(connection, sw, clock, metrics, () -> { });
         handler.start(features);
         return handler;
     }
