@@ -122,10 +122,10 @@ def demo_bindings(fm):
     cols = ('id', 'protocol', 'inside', 'public', 'remote', 'state', 'age',
             'idle', 'cookie')
     rows = [(str(b.get('id')), str(b.get('protocol')),
-             '%s:%s' % (b.get('insideAddress'), b.get('insidePort')),
-             '%s:%s' % (b.get('publicAddress'), b.get('publicPort')),
-             str(b.get('remote') or '*'), str(b.get('state')), '%ss' % b.get('ageSeconds'),
-             '%ss' % b.get('idleTimeoutSeconds'), str(b.get('cookie')))
+             '%s:%s' % (b.get('inside_address'), b.get('inside_port')),
+             '%s:%s' % (b.get('public_address'), b.get('public_port')),
+             str(b.get('remote') or '*'), str(b.get('state')), '%ss' % b.get('age_seconds'),
+             '%ss' % b.get('idle_timeout_seconds'), str(b.get('cookie')))
             for b in bindings]
     widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)
               for i, c in enumerate(cols)]
@@ -134,7 +134,7 @@ def demo_bindings(fm):
     print(fmt % tuple('-' * w for w in widths))
     for r in rows:
         print(fmt % r)
-    inside = {b.get('insideAddress') for b in bindings}
+    inside = {b.get('inside_address') for b in bindings}
     assert H1_IP in inside and H2_IP in inside, \
         'expected bindings for %s and %s' % (H1_IP, H2_IP)
     return '%d bindings' % len(bindings)

@@ -43,6 +43,8 @@ REPO = HERE.parent
 # FLOWMASQ_JAR overrides the jar under test (e.g. a build made elsewhere)
 JAR = Path(os.environ.get('FLOWMASQ_JAR') or
            REPO / 'controller' / 'target' / 'flowmasq.jar')
+NATCTL_JAR = Path(os.environ.get('NATCTL_JAR') or
+                  REPO / 'natctl' / 'target' / 'natctl.jar')
 PY = '/usr/bin/python3'   # Debian's python3 (has mininet); used in hosts too
 
 if str(HERE) not in sys.path:
@@ -151,10 +153,12 @@ def http_get(url, timeout=5.0):
 
 def make_config(of_port, rest_port, switch_name, udp_timeout=None,
                 of_address='127.0.0.1', rest_address='127.0.0.1',
-                profile='rfc', extra_timers=None, extra_switch=None):
+                profile='rfc', extra_timers=None, extra_switch=None,
+                extra_config=None):
     """The controller configuration (a dict) for the flowmasq topology.
 
-    extra_switch: more fields of the switch entry, e.g. {'mssClamp': 1360}."""
+    extra_switch: more fields of the switch entry, e.g. {'mssClamp': 1360};
+    extra_config: more top-level fields, e.g. {'bindingLog': {...}}."""
     timers = {'profile': profile}
     if udp_timeout is not None:
         timers['udp'] = udp_timeout
@@ -182,7 +186,35 @@ def make_config(of_port, rest_port, switch_name, udp_timeout=None,
         }],
     }
     config['switches'][0].update(extra_switch or {})
+    config.update(extra_config or {})
     return config
+
+
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)')
+_LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
+
+
+def parse_prometheus(text):
+    """{(metric name, frozenset of (label, value)): float} from the text
+    exposition format (comments skipped)."""
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith('#'):
+            continue
+        m = _SAMPLE.match(line)
+        if not m:
+            continue
+        labels = frozenset(_LABEL.findall(m.group(2) or ''))
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
+
+
+def metric_sum(samples, name, **labels):
+    """The sum of the samples of ``name`` whose labels include
+    ``labels``."""
+    want = set(labels.items())
+    return sum(v for (n, ls), v in samples.items()
+               if n == name and want <= set(ls))
 
 
 # --------------------------------------------------------------------------
@@ -371,7 +403,7 @@ class FlowmasqNet:
     def __init__(self, of_version='OpenFlow13', udp_timeout=None,
                  switch_name=None, workdir=None, ready_timeout=45.0,
                  extra_timers=None, log_level='warning', standalone=False,
-                 extra_switch=None):
+                 extra_switch=None, extra_config=None):
         """standalone=True: no controller, failMode=standalone (a plain
         learning switch) -- only for smoke-testing the topology itself."""
         if of_version not in OF_VERSIONS:
@@ -380,6 +412,7 @@ class FlowmasqNet:
         self.udp_timeout = udp_timeout
         self.extra_timers = extra_timers
         self.extra_switch = extra_switch
+        self.extra_config = extra_config
         self.switch_name = switch_name or unique_switch_name()
         self.workdir = Path(workdir or tempfile.mkdtemp(
             prefix='flowmasq-%s-' % self.switch_name))
@@ -427,8 +460,11 @@ class FlowmasqNet:
         cfg = make_config(self.of_port, self.rest_port, self.switch_name,
                           udp_timeout=self.udp_timeout,
                           extra_timers=self.extra_timers,
-                          extra_switch=self.extra_switch)
-        self.config_path.write_text(json.dumps(cfg, indent=2) + '\n')
+                          extra_switch=self.extra_switch,
+                          extra_config=self.extra_config)
+        # '@WORKDIR@' in a value (e.g. a log path) names this run's directory
+        self.config_path.write_text(json.dumps(cfg, indent=2).replace(
+            '@WORKDIR@', str(self.workdir)) + '\n')
         self.controller = ControllerProcess(self.config_path, self.log_path,
                                             self.rest_url)
         self.controller.start()
@@ -590,8 +626,36 @@ class FlowmasqNet:
         return self.rest('/api/v1/health')
 
     def bindings(self):
-        """The list of bindings from GET /api/v1/bindings."""
-        return self.rest_json('/api/v1/bindings').get('bindings', [])
+        """The list of bindings from GET /api/v1/bindings (all pages)."""
+        out, cursor = [], None
+        while True:
+            page = self.rest_json('/api/v1/bindings?limit=10000' +
+                                  ('&cursor=' + cursor if cursor else ''))
+            out.extend(page.get('bindings', []))
+            cursor = page.get('next_cursor')
+            if not cursor:
+                return out
+
+    def natctl(self, *args, timeout=60):
+        """Run the real natctl CLI against this controller; returns
+        (exit code, stdout, stderr)."""
+        if not NATCTL_JAR.exists():
+            raise FlowmasqError('%s missing: run "make build" first'
+                                % NATCTL_JAR)
+        p = subprocess.run(['java', '-jar', str(NATCTL_JAR), '--url',
+                            self.rest_url] + [str(a) for a in args],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=timeout, check=False)
+        return p.returncode, p.stdout, p.stderr
+
+    def metrics(self):
+        """The Prometheus text exposition from GET /metrics, parsed into
+        {(name, frozenset(labels.items())): value}."""
+        status, body = self.rest('/metrics')
+        if status != 200 or not isinstance(body, str):
+            raise FlowmasqError('GET /metrics -> HTTP %s: %r' % (status,
+                                                                 body))
+        return parse_prometheus(body)
 
     def stats(self):
         return self.rest_json('/api/v1/stats')
@@ -607,9 +671,9 @@ class FlowmasqNet:
         for b in self.bindings():
             if protocol and str(b.get('protocol', '')).lower() != protocol:
                 continue
-            if inside_address and b.get('insideAddress') != inside_address:
+            if inside_address and b.get('inside_address') != inside_address:
                 continue
-            if inside_port is not None and b.get('insidePort') != inside_port:
+            if inside_port is not None and b.get('inside_port') != inside_port:
                 continue
             out.append(b)
         return out

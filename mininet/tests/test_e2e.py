@@ -138,7 +138,7 @@ def test_http_download_10mb(fm):
         tcp = fm.find_bindings('tcp', H1_IP)
         assert tcp, 'controller holds no TCP binding for %s: %s' % (
             H1_IP, fm.bindings())
-        assert all(b.get('publicAddress') == OUTSIDE_ADDRESS for b in tcp), tcp
+        assert all(b.get('public_address') == OUTSIDE_ADDRESS for b in tcp), tcp
 
 
 def test_iperf3_tcp(fm):
@@ -232,11 +232,10 @@ def test_udp_binding_expires(fm):
                 % (H1_IP, sport, fm.bindings())
             b = bs[0]
             print('binding: %s' % b)
-            assert b.get('publicAddress') == OUTSIDE_ADDRESS, b
-            if 'idleTimeoutSeconds' in b:
-                assert b['idleTimeoutSeconds'] == UDP_IDLE_TIMEOUT, b
+            assert b.get('public_address') == OUTSIDE_ADDRESS, b
+            assert b['idle_timeout_seconds'] == UDP_IDLE_TIMEOUT, b
             cookie = _cookie(b['cookie'])
-            pub_port = int(b['publicPort'])
+            pub_port = int(b['public_port'])
             flows = fm.flows()
             mine = [f for f in flows if f['cookie'] == cookie]
             print('flows with cookie %#x:\n%s' % (
@@ -291,7 +290,7 @@ def test_udp_binding_expires(fm):
             assert len(again) == 1, 'no binding after new traffic: %s' % (
                 fm.bindings())
             print('new binding: %s' % again[0])
-            assert int(again[0]['publicPort']) != pub_port, \
+            assert int(again[0]['public_port']) != pub_port, \
                 'the expired public port %d was handed out again at once' % (
                     pub_port)
         finally:
@@ -449,7 +448,7 @@ def _binding_flows(fm, binding, sport):
 
 def _expect(fm, binding, sport, state, idle, reports):
     assert binding['state'] == state, binding
-    assert binding['idleTimeoutSeconds'] == idle, binding
+    assert binding['idle_timeout_seconds'] == idle, binding
     out, inb = _binding_flows(fm, binding, sport)
     assert out.get('idle_timeout') == str(idle), \
         'outbound idle_timeout %s, expected %d: %s' % (

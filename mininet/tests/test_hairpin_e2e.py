@@ -30,8 +30,8 @@ def _public_port(net, proto, inside_port):
     bs = net.find_bindings(proto, H2_IP, inside_port)
     assert len(bs) == 1, 'expected a %s binding for %s:%d: %s' % (
         proto, H2_IP, inside_port, net.bindings())
-    assert bs[0]['publicAddress'] == OUTSIDE_ADDRESS, bs
-    return int(bs[0]['publicPort'])
+    assert bs[0]['public_address'] == OUTSIDE_ADDRESS, bs
+    return int(bs[0]['public_port'])
 
 
 def test_udp_hairpin(net):
