@@ -1,7 +1,7 @@
 # flowmasq -- build, unit tests, end-to-end tests (Mininet + Open vSwitch).
 #
 #   make deps    install missing Debian packages, start Open vSwitch
-#   make build   controller/target/flowmasq.jar
+#   make build   controller/target/flowmasq.jar and natctl/target/natctl.jar
 #   make unit    Maven unit tests (mvn verify)
 #   make e2e     build, then the Mininet end-to-end tests (needs root)
 #   make test    deps + unit + e2e (what CI runs: .ci/run)
@@ -15,6 +15,7 @@ MVN_FLAGS  ?= -B -ntp -Dstyle.color=never
 PYTHON     ?= /usr/bin/python3
 PYTEST_ARGS ?= -v
 JAR        := controller/target/flowmasq.jar
+NATCTL_JAR := natctl/target/natctl.jar
 
 .PHONY: all deps build unit e2e test demo clean
 
@@ -25,7 +26,7 @@ deps:
 
 build:
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests
-	@test -f $(JAR) && echo "built $(JAR)"
+	@test -f $(JAR) && test -f $(NATCTL_JAR) && echo "built $(JAR) $(NATCTL_JAR)"
 
 unit:
 	$(MVN) $(MVN_FLAGS) verify

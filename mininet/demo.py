@@ -116,28 +116,59 @@ def demo_icmp(fm):
     return 'ping 0%% loss; traceroute hops %s' % ' > '.join(hops[:3])
 
 
-@step('Bindings held by the controller (GET /api/v1/bindings)')
+@step('Bindings held by the controller: natctl bindings (REST API)')
 def demo_bindings(fm):
+    rc, out, err = fm.natctl('bindings')
+    print('$ natctl bindings\n' + out.rstrip())
+    assert rc == 0, 'natctl exited %d: %s' % (rc, err.strip())
     bindings = fm.bindings()
-    cols = ('id', 'protocol', 'inside', 'public', 'remote', 'state', 'age',
-            'idle', 'cookie')
-    rows = [(str(b.get('id')), str(b.get('protocol')),
-             '%s:%s' % (b.get('inside_address'), b.get('inside_port')),
-             '%s:%s' % (b.get('public_address'), b.get('public_port')),
-             str(b.get('remote') or '*'), str(b.get('state')), '%ss' % b.get('age_seconds'),
-             '%ss' % b.get('idle_timeout_seconds'), str(b.get('cookie')))
-            for b in bindings]
-    widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c)
-              for i, c in enumerate(cols)]
-    fmt = '  '.join('%%-%ds' % w for w in widths)
-    print(fmt % cols)
-    print(fmt % tuple('-' * w for w in widths))
-    for r in rows:
-        print(fmt % r)
     inside = {b.get('inside_address') for b in bindings}
     assert H1_IP in inside and H2_IP in inside, \
         'expected bindings for %s and %s' % (H1_IP, H2_IP)
+    rc, out, err = fm.natctl('switches')
+    print('\n$ natctl switches\n' + out.rstrip())
+    assert rc == 0, 'natctl switches exited %d: %s' % (rc, err.strip())
     return '%d bindings' % len(bindings)
+
+
+@step('Operate: natctl delete removes a binding and its flows; natctl add '
+      'publishes h1:8080 at 203.0.113.1:8080')
+def demo_operate(fm):
+    udp = [b for b in fm.bindings() if b.get('protocol') == 'udp'] or \
+        fm.bindings()
+    victim = udp[0]
+    cookie = int(victim['cookie'], 16)
+    rc, out, err = fm.natctl('delete', victim['id'])
+    print('$ natctl delete %s\n%s' % (victim['id'], (out + err).rstrip()))
+    assert rc == 0, 'natctl delete exited %d' % rc
+    left = [f for f in fm.flows() if f['cookie'] == cookie]
+    print('flows with cookie %s left on the switch: %d' % (victim['cookie'],
+                                                           len(left)))
+    assert not left, 'flows survived the delete: %s' % left
+    www = fm.workdir / 'demo-static'
+    www.mkdir(exist_ok=True)
+    (www / 'hello.txt').write_text('hello from h1 behind flowmasq\n')
+    server = fm.popen('h1', [fnet.PY, '-m', 'http.server', '8080', '--bind',
+                             H1_IP, '--directory', str(www)])
+    try:
+        fm.wait_listening('h1', 8080)
+        rc, out, err = fm.natctl('add', '--proto', 'tcp', '--inside',
+                                 '%s:8080' % H1_IP, '--public',
+                                 '%s:8080' % OUTSIDE_ADDRESS)
+        print('$ natctl add --proto tcp --inside %s:8080 --public %s:8080\n%s'
+              % (H1_IP, OUTSIDE_ADDRESS, (out + err).rstrip()))
+        assert rc == 0, 'natctl add exited %d' % rc
+        out, err, rc = fm.pexec('ext', ['curl', '--noproxy', '*', '-sS',
+                                        '--max-time', '10',
+                                        'http://%s:8080/hello.txt'
+                                        % OUTSIDE_ADDRESS], timeout=20)
+        print('ext$ curl http://%s:8080/hello.txt\n%s' % (OUTSIDE_ADDRESS,
+                                                          (out + err).rstrip()))
+        assert rc == 0 and 'hello from h1' in out, 'ext could not reach h1'
+    finally:
+        fm.kill(server)
+    return 'binding %s deleted with its flows; static binding reached from ext' \
+        % victim['id']
 
 
 @step('Flow table: the rewrite actions in the switch (ovs-ofctl dump-flows)')
@@ -220,6 +251,7 @@ def main():
             demo_bindings(fm)
             demo_flows(fm)
             demo_capture(fm)
+            demo_operate(fm)
         ok = all(r[1] for r in RESULTS)
         if not ok and up:
             fm.failed = True
