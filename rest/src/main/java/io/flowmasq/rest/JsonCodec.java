@@ -7,6 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonWriter;
 
 import java.io.IOException;
@@ -32,6 +33,8 @@ final class JsonCodec {
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .serializeNulls()
             .disableHtmlEscaping()
+            // Strict: a NaN or Infinity from the service must fail loudly, not print a document no client can parse.
+            .setStrictness(Strictness.STRICT)
             .create();
 
     JsonObject health(HealthView health) {
