@@ -6,8 +6,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
 import java.util.Objects;
 
-/** What an endpoint answers, before it is framed as HTTP: a status, a JSON body and extra headers. */
-record ApiResponse(HttpResponseStatus status, JsonElement body, Map<String, String> headers) {
+/** A JSON answer small enough to build whole: a status, a JSON body and extra headers. */
+record ApiResponse(HttpResponseStatus status, JsonElement body, Map<String, String> headers) implements Reply {
     ApiResponse {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(body, "body");

@@ -60,10 +60,12 @@ final class JsonBodyLimitAggregator extends HttpObjectAggregator {
     }
 
     private FullHttpResponse error(ByteBufAllocator alloc, HttpResponseStatus status, boolean close) {
-        String message = status.equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)
+        boolean tooLarge = status.equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        String message = tooLarge
                 ? "request body larger than " + maxContentLength() + " bytes"
                 : status.reasonPhrase().toLowerCase(Locale.ROOT);
-        ApiResponse error = new ApiResponse(status, responses.codec().error(message, Map.of()));
+        ApiResponse error = new ApiResponse(status, responses.codec().error(message, tooLarge ? "body" : "expect",
+                Map.of()));
         FullHttpResponse response = responses.toHttp(alloc, HttpVersion.HTTP_1_1, error);
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

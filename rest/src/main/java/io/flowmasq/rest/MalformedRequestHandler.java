@@ -44,15 +44,15 @@ final class MalformedRequestHandler extends ChannelInboundHandlerAdapter {
 
     private ApiResponse answer(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
-            return error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+            return error(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long", "uri");
         }
         if (cause instanceof TooLongHttpHeaderException) {
-            return error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large");
+            return error(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request headers too large", "headers");
         }
-        return error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+        return error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", "request");
     }
 
-    private ApiResponse error(HttpResponseStatus status, String message) {
-        return new ApiResponse(status, responses.codec().error(message, Map.of()));
+    private ApiResponse error(HttpResponseStatus status, String message, String field) {
+        return new ApiResponse(status, responses.codec().error(message, field, Map.of()));
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.Objects;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The per-connection pipeline: idle timeout ({@link IdleConnectionCloser}), framing ({@link HttpServerCodec}),
- * connection reuse ({@link HttpServerKeepAliveHandler}), body limit ({@link JsonBodyLimitAggregator}),
+ * connection reuse ({@link HttpServerKeepAliveHandler}), streamed bodies ({@link ChunkedWriteHandler}),
+ * one request at a time ({@link RequestSequencer}), body limit ({@link JsonBodyLimitAggregator}),
  * malformed requests ({@link MalformedRequestHandler}) and routing ({@link RouterHandler}).
  */
 final class RestChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -41,6 +43,9 @@ final class RestChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast("idleCloser", idleCloser)
                 .addLast("http", new HttpServerCodec())
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
+                // Writes a listing as the socket drains, so its size in memory is a few chunks at most.
+                .addLast("chunked", new ChunkedWriteHandler())
+                .addLast("sequencer", new RequestSequencer())
                 .addLast("aggregator", new JsonBodyLimitAggregator(MAX_BODY_BYTES, responses))
                 .addLast("malformed", malformed)
                 .addLast("router", router);

@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,11 +36,22 @@ public final class RestServer implements AutoCloseable {
     private InetSocketAddress bound;
     private boolean closed;
 
-    public RestServer(InetSocketAddress listen, NatService service) {
-        this.listen = Objects.requireNonNull(listen, "listen");
+    /**
+     * @param metrics serves {@code /metrics}; null when the controller exports none ({@code /metrics} is a 404)
+     */
+    public RestServer(RestSettings settings, NatService service, MetricsExposition metrics) {
+        this(settings, service, metrics, Clock.systemUTC(), RouterHandler.ANSWER_TIMEOUT);
+    }
+
+    /** For tests: a fixed clock for snapshot times, a short timeout for switches that never answer. */
+    RestServer(RestSettings settings, NatService service, MetricsExposition metrics, Clock clock,
+               Duration answerTimeout) {
+        Objects.requireNonNull(settings, "settings");
+        this.listen = settings.listen();
         JsonResponses responses = new JsonResponses(new JsonCodec());
-        Routes routes = new ApiV1(Objects.requireNonNull(service, "service"), responses.codec()).routes();
-        this.initializer = new RestChannelInitializer(responses, new RouterHandler(routes, responses));
+        Routes routes = new ApiV1(Objects.requireNonNull(service, "service"), responses.codec(), metrics, clock).routes();
+        RouterHandler router = new RouterHandler(routes, responses, new BearerAuth(settings.token()), answerTimeout);
+        this.initializer = new RestChannelInitializer(responses, router);
     }
 
     /**

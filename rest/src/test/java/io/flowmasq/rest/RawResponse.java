@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An HTTP/1.x response parsed from raw text; every response must be framed by Content-Length. */
-record RawResponse(int status, Map<String, String> headers, String body) {
+/**
+ * An HTTP/1.x response parsed from raw text. A body is framed by Content-Length or chunked encoding
+ * ({@code chunks} counts its chunks); with neither, it runs to the end of the stream (HTTP/1.0, closed).
+ */
+record RawResponse(int status, Map<String, String> headers, String body, int chunks) {
     String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
     }
@@ -28,15 +31,39 @@ record RawResponse(int status, Map<String, String> headers, String body) {
                 int colon = lines[i].indexOf(':');
                 headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
             }
-            String length = headers.get("content-length");
-            assertNotNull(length, "response without Content-Length: " + lines[0]);
+            int status = Integer.parseInt(lines[0].split(" ")[1]);
             int bodyStart = headEnd + 4;
-            // Bodies here are ASCII JSON, so characters count bytes.
-            int bodyEnd = bodyStart + Integer.parseInt(length);
-            assertTrue(bodyEnd <= stream.length(), "body shorter than Content-Length");
-            responses.add(new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers,
-                    stream.substring(bodyStart, bodyEnd)));
-            at = bodyEnd;
+            // Bodies here are ASCII, so characters count bytes.
+            if ("chunked".equals(headers.get("transfer-encoding"))) {
+                StringBuilder body = new StringBuilder();
+                int chunks = 0;
+                int pos = bodyStart;
+                while (true) {
+                    int lineEnd = stream.indexOf("\r\n", pos);
+                    assertTrue(lineEnd > 0, "unterminated chunk size");
+                    int size = Integer.parseInt(stream.substring(pos, lineEnd), 16);
+                    pos = lineEnd + 2;
+                    if (size == 0) {
+                        assertEquals("\r\n", stream.substring(pos, pos + 2), "no trailers expected");
+                        pos += 2;
+                        break;
+                    }
+                    body.append(stream, pos, pos + size);
+                    chunks++;
+                    assertEquals("\r\n", stream.substring(pos + size, pos + size + 2));
+                    pos += size + 2;
+                }
+                responses.add(new RawResponse(status, headers, body.toString(), chunks));
+                at = pos;
+            } else if (headers.containsKey("content-length")) {
+                int bodyEnd = bodyStart + Integer.parseInt(headers.get("content-length"));
+                assertTrue(bodyEnd <= stream.length(), "body shorter than Content-Length");
+                responses.add(new RawResponse(status, headers, stream.substring(bodyStart, bodyEnd), 0));
+                at = bodyEnd;
+            } else {
+                responses.add(new RawResponse(status, headers, stream.substring(bodyStart), 0));
+                at = stream.length();
+            }
         }
         return responses;
     }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RestServerLifecycleTest {
-    private static final InetSocketAddress ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+    private static final RestSettings ANY_PORT = new RestSettings(new InetSocketAddress("127.0.0.1", 0), null);
 
     private static Set<Thread> restThreads() {
         return Thread.getAllStackTraces().keySet().stream()
@@ -34,7 +34,7 @@ class RestServerLifecycleTest {
     @Test
     void closeReleasesSocketAndThreads() throws Exception {
         Set<Thread> before = restThreads();
-        RestServer server = new RestServer(ANY_PORT, new FakeNatService());
+        RestServer server = new RestServer(ANY_PORT, new FakeNatService(), null);
         server.start();
         InetSocketAddress bound = server.boundAddress();
         new Socket(bound.getAddress(), bound.getPort()).close(); // accepting
@@ -48,11 +48,11 @@ class RestServerLifecycleTest {
 
     @Test
     void bindFailureIsReportedAndCleansUp() throws Exception {
-        try (RestServer first = new RestServer(ANY_PORT, new FakeNatService())) {
+        try (RestServer first = new RestServer(ANY_PORT, new FakeNatService(), null)) {
             first.start();
             assertThrows(IllegalStateException.class, first::start, "already started");
             Set<Thread> before = restThreads();
-            RestServer second = new RestServer(first.boundAddress(), new FakeNatService());
+            RestServer second = new RestServer(new RestSettings(first.boundAddress(), null), new FakeNatService(), null);
             IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
             assertTrue(e.getMessage().contains(String.valueOf(first.boundAddress().getPort())), e.getMessage());
             assertEquals(Set.of(), newThreadsAlive(before), "failed start shut its groups down");
@@ -62,7 +62,7 @@ class RestServerLifecycleTest {
 
     @Test
     void constructorChecksArguments() {
-        assertThrows(NullPointerException.class, () -> new RestServer(null, new FakeNatService()));
-        assertThrows(NullPointerException.class, () -> new RestServer(ANY_PORT, null));
+        assertThrows(NullPointerException.class, () -> new RestServer(null, new FakeNatService(), null));
+        assertThrows(NullPointerException.class, () -> new RestServer(ANY_PORT, null, null));
     }
 }
