@@ -27,7 +27,8 @@ from flowmasq_topo import EXT_IP, H1_IP, OUTSIDE_ADDRESS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
 
-UDP_IDLE_TIMEOUT = 3
+# long enough for several natctl runs (a JVM start each) before expiry
+UDP_IDLE_TIMEOUT = 15
 LOG_NAME = 'bindings.jsonl'
 
 fm = flowmasq_per_version(
@@ -67,6 +68,10 @@ def test_natctl_lists_deletes_and_the_next_packet_rebinds(fm):
         reply, peer, raw = fm.udp_request('h1', EXT_IP, 7777, 'first',
                                           sport=sport)
         assert reply == 'first', raw
+        # the first packet went out by packet-out; this one uses the flows
+        reply, peer, raw = fm.udp_request('h1', EXT_IP, 7777, 'second',
+                                          sport=sport)
+        assert reply == 'second', raw
 
         # the human table names the binding
         rc, table, err = fm.natctl('bindings', '--inside', H1_IP)
@@ -180,9 +185,10 @@ def test_binding_log_records_creation_and_expiry(fm):
     echo = fm.start_udp_echo(port=7779)
     try:
         sport = 43001
-        reply, _, raw = fm.udp_request('h1', EXT_IP, 7779, 'log-me',
-                                       sport=sport)
-        assert reply == 'log-me', raw
+        for payload in ('log-me', 'and-me'):   # the second uses the flows
+            reply, _, raw = fm.udp_request('h1', EXT_IP, 7779, payload,
+                                           sport=sport)
+            assert reply == payload, raw
     finally:
         fm.kill(echo)
 
