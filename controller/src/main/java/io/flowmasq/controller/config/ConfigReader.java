@@ -108,6 +108,10 @@ final class ConfigReader {
         }
         ConfigNode pathNode = fields.required("path");
         String path = pathNode == null ? null : pathNode.string();
+        if (path != null && path.isBlank()) {
+            pathNode.error("must not be empty"); // reported with the other fields' mistakes
+            path = null;
+        }
         ConfigNode sizeNode = fields.optional("maxFileMegabytes");
         Long size = sizeNode == null ? Long.valueOf(BindingLogConfig.DEFAULT_MAX_FILE_MEGABYTES)
                 : sizeNode.integer(1, 10_000, "a size in megabytes");
@@ -115,10 +119,6 @@ final class ConfigReader {
         Long files = filesNode == null ? Long.valueOf(BindingLogConfig.DEFAULT_MAX_FILES)
                 : filesNode.integer(1, 1000, "a number of files");
         if (path == null || size == null || files == null) {
-            return null;
-        }
-        if (path.isBlank()) {
-            pathNode.problems().error(pathNode.path(), "must not be empty");
             return null;
         }
         return Optional.of(new BindingLogConfig(Path.of(path), size.intValue(), files.intValue()));
