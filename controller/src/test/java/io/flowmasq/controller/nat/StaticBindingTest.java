@@ -179,6 +179,30 @@ class StaticBindingTest {
 
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void theHostsAnswerToTheControllersArpIsEnough(OFVersion v) {
+        EngineHarness h = new EngineHarness(v).connected();
+        StaticRequest r = request(Protocol.TCP, "10.0.0.11", 22, "203.0.113.1", 2222);
+        assertInstanceOf(StaticOutcome.Unresolved.class, h.engine.createStatic(r, h.now));
+        // h1 answers the gateway's request from port 2 (it moved, or the request went out of every port)
+        h.now += 100;
+        h.packetIn(P2, Frames.arp(2, GW_IN, H1, "10.0.0.11", GW_IN, "10.0.0.1"));
+        StaticOutcome.Created c = created(h.engine.createStatic(r, h.now));
+        assertEquals(new L2Hop(P2, GW_IN, H1), c.binding().spec().toInside());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void anArpFromTheWrongNetworkTeachesNothing(OFVersion v) {
+        EngineHarness h = new EngineHarness(v).connected();
+        // a host claiming an inside address on the outside port, and a foreign address on an inside port
+        h.packetIn(OUT, Frames.arp(1, MacAddress.BROADCAST, H1, "10.0.0.11", MacAddress.NONE, "203.0.113.1"));
+        h.packetIn(P1, Frames.arp(1, MacAddress.BROADCAST, H2, "192.168.7.7", MacAddress.NONE, "10.0.0.1"));
+        assertInstanceOf(StaticOutcome.Unresolved.class,
+                h.engine.createStatic(request(Protocol.TCP, "10.0.0.11", 22, "203.0.113.1", 2222), h.now));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void aHostLearnedLongAgoMustBeSeenAgain(OFVersion v) {
         EngineHarness h = new EngineHarness(v).connected();
         arpFrom(h, P1, H1, "10.0.0.11");
