@@ -60,23 +60,25 @@ final class ConfigReader {
     private static Optional<String> token(ConfigNode node, String envToken, Problems problems) {
         if (node != null) {
             String token = node.string();
-            if (token == null) {
-                return null;
-            }
-            if (token.strip().length() < 16) {
-                problems.error(node.path(), "a token must have at least 16 characters (got " + token.length() + ")");
-                return null;
-            }
-            return Optional.of(token);
+            return token == null ? null : checkedToken(token, node.path(), problems);
         }
         if (envToken != null && !envToken.isEmpty()) {
-            if (envToken.strip().length() < 16) {
-                problems.error(TOKEN_ENV, "a token must have at least 16 characters (got " + envToken.length() + ")");
-                return null;
-            }
-            return Optional.of(envToken);
+            return checkedToken(envToken, TOKEN_ENV, problems);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The token without surrounding whitespace (a trailing newline from a file or a shell is not part of
+     * it), which is what must be at least 16 characters long; null, and an error at {@code path}, if not.
+     */
+    private static Optional<String> checkedToken(String raw, String path, Problems problems) {
+        String token = raw.strip();
+        if (token.length() < 16) {
+            problems.error(path, "a token must have at least 16 characters (got " + token.length() + ")");
+            return null;
+        }
+        return Optional.of(token);
     }
 
     private static Integer statsInterval(ConfigNode node) {
@@ -106,6 +108,10 @@ final class ConfigReader {
         }
         ConfigNode pathNode = fields.required("path");
         String path = pathNode == null ? null : pathNode.string();
+        if (path != null && path.isBlank()) {
+            pathNode.error("must not be empty"); // reported with the other fields' mistakes
+            path = null;
+        }
         ConfigNode sizeNode = fields.optional("maxFileMegabytes");
         Long size = sizeNode == null ? Long.valueOf(BindingLogConfig.DEFAULT_MAX_FILE_MEGABYTES)
                 : sizeNode.integer(1, 10_000, "a size in megabytes");
@@ -113,10 +119,6 @@ final class ConfigReader {
         Long files = filesNode == null ? Long.valueOf(BindingLogConfig.DEFAULT_MAX_FILES)
                 : filesNode.integer(1, 1000, "a number of files");
         if (path == null || size == null || files == null) {
-            return null;
-        }
-        if (path.isBlank()) {
-            pathNode.problems().error(pathNode.path(), "must not be empty");
             return null;
         }
         return Optional.of(new BindingLogConfig(Path.of(path), size.intValue(), files.intValue()));

@@ -68,6 +68,13 @@ final class EngineHarness {
         engine = new NatEngine(config, FlowCompiler.forFactory(factory), name -> counters.merge(name, 1L, Long::sum));
     }
 
+    /** An engine that draws its ids from {@code ids} (shared with other engines) and tells {@code listener}. */
+    EngineHarness(OFVersion version, SwitchConfig config, BindingIds ids, BindingListener listener) {
+        factory = OFFactories.getFactory(version);
+        engine = new NatEngine(config, FlowCompiler.forFactory(factory), name -> counters.merge(name, 1L, Long::sum),
+                ids, listener);
+    }
+
     static SwitchConfig config(PortRange range, TimerConfig timers) {
         return config(range, timers, OptionalInt.empty());
     }

@@ -4,11 +4,11 @@ import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 
 /** Loxi stamps a fresh xid on every message it builds; comparisons of content set them all to 0. */
-final class Xids {
+public final class Xids {
     private Xids() {
     }
 
-    static List<OFMessage> zeroed(List<? extends OFMessage> messages) {
+    public static List<OFMessage> zeroed(List<? extends OFMessage> messages) {
         return messages.stream().<OFMessage>map(m -> m.createBuilder().setXid(0).build()).toList();
     }
 }
