@@ -14,9 +14,8 @@ record BindingFilter(String inside, String publicAddress, Integer publicPort, St
     static final Set<String> LIST_PARAMS = Set.of("inside", "public", "proto", "switch", "state", "origin");
     static final Set<String> DELETE_PARAMS = Set.of("inside", "proto", "switch");
     static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "icmp");
-    /** TCP states as the controller tracks them, and "active" for UDP and ICMP. */
-    static final Set<String> STATES = Set.of("syn_sent", "syn_received", "established", "fin_wait", "closing",
-            "time_wait", "closed", "active");
+    /** TCP states as the controller tracks them (RFC 5382 timers), and "active" for UDP. */
+    static final Set<String> STATES = Set.of("transitory", "established", "closing", "active");
     static final Set<String> ORIGINS = Set.of("dynamic", "static");
 
     /** Reads every filter parameter present; the route has already refused parameters it does not take. */

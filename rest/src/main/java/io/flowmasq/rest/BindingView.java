@@ -12,7 +12,7 @@ import java.util.List;
  * @param protocol         "tcp", "udp" or "icmp"
  * @param remote           the session's remote under dependent filtering ("198.51.100.7:80", or
  *                         "198.51.100.7:*" for any port); null under endpoint-independent filtering
- * @param state            TCP state ("syn_sent", "established", "fin_wait", ...) or "active"
+ * @param state            TCP state ("transitory", "established", "closing") or "active" (UDP)
  * @param origin           "dynamic" (created by traffic) or "static" (created by an operator)
  * @param ageSeconds       since the binding was created
  * @param idleTimeoutSeconds the idle timeout of its flows; 0 for a static binding (never expires)
