@@ -62,7 +62,8 @@ public final class Natctl {
                 return api.exitCode();
             }
             if (e instanceof CommandLine.ParameterException p) {
-                throw p;
+                err.println("natctl: " + p.getMessage());
+                return commandLine.getCommandSpec().exitCodeOnInvalidInput();
             }
             err.println("natctl: " + e);
             return ApiException.EXIT_API_ERROR;
