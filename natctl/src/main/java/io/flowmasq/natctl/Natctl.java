@@ -41,6 +41,9 @@ public final class Natctl {
             description = "how long to wait for the controller (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final java.util.Map<String, String> env;
 
     Natctl(java.util.Map<String, String> env) {
@@ -56,6 +59,11 @@ public final class Natctl {
         CommandLine cli = new CommandLine(new Natctl(env));
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            err.println("natctl: " + e.getMessage());
+            err.println("Try 'natctl --help' or 'natctl help COMMAND'.");
+            return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ApiException api) {
                 err.println("natctl: " + api.getMessage());
@@ -81,15 +89,15 @@ public final class Natctl {
         try {
             uri = URI.create(base);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--url: not a URL: " + base);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--url: not a URL: " + base);
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                 || uri.getHost() == null) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--url: expected http://HOST:PORT, got "
+            throw new CommandLine.ParameterException(spec.commandLine(), "--url: expected http://HOST:PORT, got "
                     + base);
         }
         if (timeoutSeconds < 1) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--timeout: must be at least 1 second");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout: must be at least 1 second");
         }
         return new ApiClient(uri, bearer == null || bearer.isEmpty() ? null : bearer, Duration.ofSeconds(timeoutSeconds));
     }

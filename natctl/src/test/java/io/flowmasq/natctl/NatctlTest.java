@@ -212,7 +212,9 @@ class NatctlTest {
         assertEquals(2, natctl(url, "show", "seven").code());
         Result badUrl = natctl(Map.of(), "--url", "ftp://x", "bindings");
         assertEquals(2, badUrl.code());
-        assertEquals("natctl: --url: expected http://HOST:PORT, got ftp://x\n", badUrl.err());
+        assertTrue(badUrl.err().startsWith("natctl: --url: expected http://HOST:PORT, got ftp://x\n"), badUrl.err());
+        Result unknown = natctl(url, "frobnicate");
+        assertTrue(unknown.err().startsWith("natctl: Unmatched argument"), unknown.err());
         assertEquals(0, natctl(Map.of(), "--help").code());
     }
 }
