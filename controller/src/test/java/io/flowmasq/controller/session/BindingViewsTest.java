@@ -18,7 +18,7 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 
 class BindingViewsTest {
     private static final long T0 = 1_764_072_000_000L; // 2025-11-25T12:00:00Z
-    private final ManagedSwitch sw = new ManagedSwitch(SessionFixtures.switchConfig(1, "s1"), (c, f) -> null, 10_000);
+    private final ManagedSwitch sw = new ManagedSwitch(SessionFixtures.switchConfig(1, "s1"), (c, f) -> null, 10_000, SwitchMetrics.NONE);
 
     private static BindingSpec spec(int idle, RemoteFilter remote) {
         return new BindingSpec(7, Protocol.UDP, Endpoint.of("10.0.0.11", 5000), Endpoint.of("203.0.113.1", 6000),

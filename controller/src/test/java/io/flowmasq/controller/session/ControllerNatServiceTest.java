@@ -96,7 +96,7 @@ class ControllerNatServiceTest {
         FlowmasqConfig config = new FlowmasqConfig(new ListenConfig("0.0.0.0", 6653),
                 new ListenConfig("127.0.0.1", 8080), TimerConfig.RFC, List.of(switches));
         sessions = new SwitchSessions(config, (sc, compiler) -> new NatEngine(sc, compiler, n -> { }, ids,
-                BindingListener.NONE), clock, SetupTimer.NONE);
+                BindingListener.NONE), clock, SwitchMetrics.NONE);
         service = new ControllerNatService(sessions, () -> Map.of("nat.packet_in", 7L), clock,
                 EffectiveConfig.toJson(config), scheduler, meter);
     }

@@ -61,7 +61,7 @@ class ManagedSwitchTest {
                 BindingListener.NONE);
         enginesMade.add(e);
         return e;
-    }, 10_000);
+    }, 10_000, SwitchMetrics.NONE);
     private FakeSwitchConnection conn;
     private FlowCompiler compiler;
 
