@@ -49,14 +49,14 @@ final class WatchCommand implements Callable<Integer> {
             JsonObject stats = api.get("/api/v1/stats", Map.of()).getAsJsonObject();
             long now = System.nanoTime();
             if (line % 20 == 0) {
-                out.printf("%-8s %9s %7s %7s %6s %10s %10s %10s %10s%n", "TIME", "BINDINGS", "TCP", "UDP", "ICMP",
+                out.printf("%-8s %9s %7s %7s %10s %10s %10s %10s%n", "TIME", "BINDINGS", "TCP", "UDP",
                         "PKT-IN/S", "CREATED/S", "EXPIRED/S", "REFUSED/S");
             }
             JsonObject byProtocol = Json.object(stats, "bindings_by_protocol");
             double seconds = previous == null ? 0 : (now - previousAt) / 1e9;
-            out.printf(Locale.ROOT, "%-8s %9d %7d %7d %6d %10.1f %10s %10s %10s%n", LocalTime.now().format(TIME),
+            out.printf(Locale.ROOT, "%-8s %9d %7d %7d %10.1f %10s %10s %10s%n", LocalTime.now().format(TIME),
                     Json.number(stats, "bindings_total", 0), Json.number(byProtocol, "tcp", 0),
-                    Json.number(byProtocol, "udp", 0), Json.number(byProtocol, "icmp", 0),
+                    Json.number(byProtocol, "udp", 0),
                     stats.has("packet_ins_per_second") ? stats.get("packet_ins_per_second").getAsDouble() : 0.0,
                     rate(previous, stats, seconds, "nat.binding_created"),
                     rate(previous, stats, seconds, "nat.binding_expired"),

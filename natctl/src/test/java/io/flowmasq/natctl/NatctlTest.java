@@ -177,7 +177,7 @@ class NatctlTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(4, lines.size(), r.out());
         assertTrue(lines.get(0).startsWith("TIME"), lines.get(0));
-        assertTrue(lines.get(2).matches("\\d\\d:\\d\\d:\\d\\d\\s+0\\s+0\\s+0\\s+0\\s+12\\.5\\s+0\\.0\\s+0\\.0\\s+0\\.0"),
+        assertTrue(lines.get(2).matches("\\d\\d:\\d\\d:\\d\\d\\s+0\\s+0\\s+0\\s+12\\.5\\s+0\\.0\\s+0\\.0\\s+0\\.0"),
                 lines.get(2));
     }
 
