@@ -4,7 +4,7 @@ import java.util.function.LongSupplier;
 
 /** Milliseconds that move only when a test moves them. */
 final class FakeClock implements LongSupplier {
-    long now;
+    volatile long now; // volatile: a concurrency test advances it from another thread
 
     FakeClock(long now) {
         this.now = now;
