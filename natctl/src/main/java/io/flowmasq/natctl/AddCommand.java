@@ -2,21 +2,12 @@ package io.flowmasq.natctl;
 
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl add}: a static binding, reachable from outside, that never expires. */
 @Command(name = "add", description = "Create a static binding: INSIDE is reachable at PUBLIC from anywhere.")
-final class AddCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
+final class AddCommand extends NatctlCommand {
     @Option(names = {"--proto", "-p"}, required = true, paramLabel = "PROTO", description = "tcp or udp")
     String proto;
     @Option(names = "--inside", required = true, paramLabel = "IP:PORT", description = "the inside endpoint")
@@ -25,8 +16,6 @@ final class AddCommand implements Callable<Integer> {
     String publicEndpoint;
     @Option(names = "--switch", paramLabel = "DPID", description = "the switch (needed when there are several)")
     String switchId;
-    @Option(names = "--json", description = "print the new binding as JSON")
-    boolean json;
 
     @Override
     public Integer call() {
@@ -37,11 +26,9 @@ final class AddCommand implements Callable<Integer> {
         body.addProperty("protocol", proto);
         body.addProperty("inside", inside);
         body.addProperty("public", publicEndpoint);
-        JsonObject b = parent.client().post("/api/v1/bindings", body).getAsJsonObject();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.PRETTY.toJson(b));
-        } else {
+        JsonObject b = api().post("/api/v1/bindings", body).getAsJsonObject();
+        PrintWriter out = out();
+        if (!printedAsJson(b)) {
             out.println("binding " + Json.text(b, "id") + " created: " + Json.text(b, "protocol") + " "
                     + Json.endpoint(b, "inside") + " <-> " + Json.endpoint(b, "public"));
         }

@@ -6,21 +6,12 @@ import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl bindings}: the binding table, like {@code conntrack -L}. */
 @Command(name = "bindings", aliases = "list", description = "List NAT bindings (all pages), optionally filtered.")
-final class BindingsCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
+final class BindingsCommand extends NatctlCommand {
     @Option(names = "--inside", paramLabel = "IP", description = "only bindings of this inside address")
     String inside;
     @Option(names = "--public", paramLabel = "IP[:PORT]", description = "only bindings on this public address (and port)")
@@ -33,12 +24,10 @@ final class BindingsCommand implements Callable<Integer> {
     String state;
     @Option(names = "--origin", paramLabel = "ORIGIN", description = "dynamic or static")
     String origin;
-    @Option(names = "--json", description = "print a JSON array of the bindings")
-    boolean json;
 
     @Override
     public Integer call() {
-        ApiClient api = parent.client();
+        ApiClient api = api();
         Map<String, String> query = new LinkedHashMap<>();
         query.put("inside", inside);
         query.put("public", publicEndpoint);
@@ -55,9 +44,8 @@ final class BindingsCommand implements Callable<Integer> {
             page.getAsJsonArray("bindings").forEach(all::add);
             cursor = Json.text(page, "next_cursor");
         } while (cursor != null);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.PRETTY.toJson(all));
+        PrintWriter out = out();
+        if (printedAsJson(all)) {
             return 0;
         }
         Table table = new Table("ID", "SWITCH", "PROTO", "INSIDE", "PUBLIC", "REMOTE", "STATE", "ORIGIN", "AGE",

@@ -4,26 +4,17 @@ import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code natctl delete ID} or {@code natctl delete --inside IP}: removes bindings (their flows first, then
  * the binding), like {@code conntrack -D}. Answers once the switch has confirmed the flows are gone.
  */
 @Command(name = "delete", description = "Delete a binding by id, or every binding of an inside address.")
-final class DeleteCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
+final class DeleteCommand extends NatctlCommand {
     @Parameters(paramLabel = "ID", arity = "0..1", description = "the binding's id")
     Long id;
     @Option(names = "--inside", paramLabel = "IP", description = "delete every binding of this inside address")
@@ -34,8 +25,6 @@ final class DeleteCommand implements Callable<Integer> {
     String switchId;
     @Option(names = "--ignore-missing", description = "exit 0 when the binding does not exist")
     boolean ignoreMissing;
-    @Option(names = "--json", description = "print the API's answer as JSON")
-    boolean json;
 
     @Override
     public Integer call() {
@@ -45,14 +34,12 @@ final class DeleteCommand implements Callable<Integer> {
         if (id == null ? false : proto != null || switchId != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--proto and --switch go with --inside");
         }
-        ApiClient api = parent.client();
-        PrintWriter out = spec.commandLine().getOut();
+        ApiClient api = api();
+        PrintWriter out = out();
         if (id != null) {
             JsonObject r = api.delete("/api/v1/bindings/" + id, Map.of()).getAsJsonObject();
             boolean removed = r.get("removed").getAsBoolean();
-            if (json) {
-                out.println(Json.PRETTY.toJson(r));
-            } else {
+            if (!printedAsJson(r)) {
                 out.println(removed ? "binding " + id + " deleted" : "binding " + id + " does not exist");
             }
             return removed || ignoreMissing ? 0 : ApiException.EXIT_NOT_FOUND;
@@ -62,9 +49,7 @@ final class DeleteCommand implements Callable<Integer> {
         query.put("proto", proto);
         query.put("switch", switchId);
         JsonObject r = api.delete("/api/v1/bindings", query).getAsJsonObject();
-        if (json) {
-            out.println(Json.PRETTY.toJson(r));
-        } else {
+        if (!printedAsJson(r)) {
             out.println(Json.number(r, "count", 0) + " binding(s) deleted " + r.get("removed"));
         }
         return 0;

@@ -3,30 +3,18 @@ package io.flowmasq.natctl;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl health}: exit 0 when the controller is ready, 4 when it is not (or unreachable). */
 @Command(name = "health", description = "Check that the controller runs and a switch is connected (exit 0), else exit 4.")
-final class HealthCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--json", description = "print the API's document as JSON")
-    boolean json;
+final class HealthCommand extends NatctlCommand {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         JsonObject doc;
         try {
-            doc = parent.client().get("/api/v1/health", Map.of()).getAsJsonObject();
+            doc = api().get("/api/v1/health", Map.of()).getAsJsonObject();
         } catch (ApiException e) {
             if (e.exitCode() != ApiException.EXIT_UNREACHABLE) {
                 throw e;
@@ -34,9 +22,7 @@ final class HealthCommand implements Callable<Integer> {
             out.println("not ready: " + e.getMessage());
             return ApiException.EXIT_UNREACHABLE;
         }
-        if (json) {
-            out.println(Json.PRETTY.toJson(doc));
-        } else {
+        if (!printedAsJson(doc)) {
             out.println(Json.text(doc, "status") + ": " + Json.text(doc, "switches_connected") + " of "
                     + Json.text(doc, "switches_configured") + " switch(es) connected");
         }

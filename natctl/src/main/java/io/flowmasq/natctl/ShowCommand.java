@@ -4,33 +4,20 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl show ID}: one binding with everything the API knows of it. */
 @Command(name = "show", description = "Show one binding.")
-final class ShowCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
+final class ShowCommand extends NatctlCommand {
     @Parameters(paramLabel = "ID", description = "the binding's id")
     long id;
-    @Option(names = "--json", description = "print the binding as JSON")
-    boolean json;
 
     @Override
     public Integer call() {
-        JsonObject b = parent.client().get("/api/v1/bindings/" + id, Map.of()).getAsJsonObject();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.PRETTY.toJson(b));
+        JsonObject b = api().get("/api/v1/bindings/" + id, Map.of()).getAsJsonObject();
+        PrintWriter out = out();
+        if (printedAsJson(b)) {
             return 0;
         }
         print(out, "", b);

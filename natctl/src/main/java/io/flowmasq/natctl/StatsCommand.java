@@ -4,30 +4,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl stats}: bindings by protocol, packet-in rate and every counter. */
 @Command(name = "stats", description = "Show bindings by protocol, packet-ins per second and all counters.")
-final class StatsCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--json", description = "print the API's document as JSON")
-    boolean json;
+final class StatsCommand extends NatctlCommand {
 
     @Override
     public Integer call() {
-        JsonObject doc = parent.client().get("/api/v1/stats", Map.of()).getAsJsonObject();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.PRETTY.toJson(doc));
+        JsonObject doc = api().get("/api/v1/stats", Map.of()).getAsJsonObject();
+        PrintWriter out = out();
+        if (printedAsJson(doc)) {
             return 0;
         }
         Table summary = new Table("WHAT", "VALUE");

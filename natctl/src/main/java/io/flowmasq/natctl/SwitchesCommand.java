@@ -5,30 +5,17 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl switches}: the switches the controller knows. */
 @Command(name = "switches", description = "List switches: connection, OpenFlow version, bindings, flows.")
-final class SwitchesCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--json", description = "print the API's document as JSON")
-    boolean json;
+final class SwitchesCommand extends NatctlCommand {
 
     @Override
     public Integer call() {
-        JsonObject doc = parent.client().get("/api/v1/switches", Map.of()).getAsJsonObject();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.PRETTY.toJson(doc));
+        JsonObject doc = api().get("/api/v1/switches", Map.of()).getAsJsonObject();
+        PrintWriter out = out();
+        if (printedAsJson(doc)) {
             return 0;
         }
         JsonArray switches = doc.getAsJsonArray("switches");

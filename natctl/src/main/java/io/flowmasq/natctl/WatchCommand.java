@@ -6,24 +6,15 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code natctl watch}: one line of live figures per interval, like vmstat. */
 @Command(name = "watch", description = "Print live counters every interval (bindings, packet-ins/s, created/s, "
-        + "expired/s, refused/s).")
-final class WatchCommand implements Callable<Integer> {
+        + "expired/s, refused/s); with --json, one stats document per line.")
+final class WatchCommand extends NatctlCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-
-    @ParentCommand
-    Natctl parent;
-    @Spec
-    CommandSpec spec;
 
     @Option(names = {"--interval", "-i"}, paramLabel = "SECONDS", defaultValue = "1",
             description = "seconds between lines (default: ${DEFAULT-VALUE})")
@@ -38,8 +29,8 @@ final class WatchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--interval must be at least 0.1 and --count not negative");
         }
-        ApiClient api = parent.client();
-        PrintWriter out = spec.commandLine().getOut();
+        ApiClient api = api();
+        PrintWriter out = out();
         JsonObject previous = null;
         long previousAt = 0;
         for (int line = 0; count == 0 || line < count; line++) {
@@ -48,6 +39,11 @@ final class WatchCommand implements Callable<Integer> {
             }
             JsonObject stats = api.get("/api/v1/stats", Map.of()).getAsJsonObject();
             long now = System.nanoTime();
+            if (json) { // one stats document per line (JSON lines)
+                out.println(stats);
+                out.flush();
+                continue;
+            }
             if (line % 20 == 0) {
                 out.printf("%-8s %9s %7s %7s %10s %10s %10s %10s%n", "TIME", "BINDINGS", "TCP", "UDP",
                         "PKT-IN/S", "CREATED/S", "EXPIRED/S", "REFUSED/S");

@@ -171,6 +171,17 @@ class NatctlTest {
     }
 
     @Test
+    void watchJsonPrintsOneStatsDocumentPerLine() throws Exception {
+        Result r = natctl(start(null), "watch", "--count", "2", "--interval", "0.1", "--json");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(2, lines.size(), r.out());
+        for (String line : lines) {
+            assertEquals(12.5, JsonParser.parseString(line).getAsJsonObject().get("packet_ins_per_second").getAsDouble());
+        }
+    }
+
+    @Test
     void watchPrintsOneLinePerInterval() throws Exception {
         Result r = natctl(start(null), "watch", "--count", "3", "--interval", "0.1");
         assertEquals(0, r.code(), r.err());
