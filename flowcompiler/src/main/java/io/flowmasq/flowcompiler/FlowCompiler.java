@@ -165,6 +165,24 @@ public final class FlowCompiler {
         return dialect.add(outboundMatch(b), outboundActions(b), outboundStamp(b));
     }
 
+    /**
+     * The two flows of an application-level-gateway connection (FTP control): the same matches, cookie and
+     * timers as a binding's, but every segment goes to the controller, which rewrites its payload and
+     * sends it on. Inbound first, as for a binding.
+     */
+    public List<OFMessage> installAlgBinding(BindingSpec b) {
+        List<OFAction> toController = List.of(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
+        return List.of(
+                dialect.add(inboundMatch(b), toController, inboundStamp(b)),
+                dialect.add(outboundMatch(b), toController, outboundStamp(b)));
+    }
+
+    /** Re-adds an ALG connection's outbound flow with {@code b}'s idle timeout (its timer restarts). */
+    public OFMessage reinstallAlgOutbound(BindingSpec b) {
+        return dialect.add(outboundMatch(b),
+                List.of(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN)), outboundStamp(b));
+    }
+
     /** The binding whose flow sent this packet-in, where the switch says (OF1.3 packet-in cookie). */
     public OptionalLong bindingOf(OFPacketIn packetIn) {
         var cookie = dialect.cookie(packetIn);

@@ -60,6 +60,20 @@ final class ConfigNode {
         return new ConfigObject(this, value.getAsJsonObject(), known);
     }
 
+    /** The elements of an array (possibly empty), each with its own path. */
+    List<ConfigNode> array() {
+        if (!value.isJsonArray()) {
+            error(json() + " is not an array");
+            return null;
+        }
+        JsonArray array = value.getAsJsonArray();
+        List<ConfigNode> elements = new ArrayList<>(array.size());
+        for (int i = 0; i < array.size(); i++) {
+            elements.add(new ConfigNode(path + "[" + i + "]", array.get(i), problems));
+        }
+        return elements;
+    }
+
     /** The elements of a non-empty array, each with its own path. */
     List<ConfigNode> nonEmptyArray() {
         if (!value.isJsonArray()) {

@@ -90,6 +90,9 @@ public final class EffectiveConfig {
             o.addProperty("mssClamp", s.mssClamp().getAsInt());
         }
         o.addProperty("filtering", s.filtering().label());
+        JsonArray ftp = new JsonArray();
+        s.ftpPorts().stream().sorted().forEach(ftp::add);
+        o.add("ftpPorts", ftp);
         return o;
     }
 

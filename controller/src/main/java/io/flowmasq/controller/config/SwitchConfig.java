@@ -2,6 +2,7 @@ package io.flowmasq.controller.config;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.OptionalInt;
 import org.projectfloodlight.openflow.types.DatapathId;
 
@@ -11,7 +12,11 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * resolved from the outside MTU; {@code filtering} who may send in to a mapping.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
-                           PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering) {
+                           PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
+                           Set<Integer> ftpPorts) {
+    /** The FTP control port the ALG watches when the config names none. */
+    public static final Set<Integer> DEFAULT_FTP_PORTS = Set.of(21);
+
     /** The smallest MSS every IPv4 host must accept (RFC 9293: 576-byte datagrams less 40 bytes of headers). */
     public static final int MIN_MSS = 536;
     /** The largest IPv4 datagram less the IPv4 and TCP headers without options. */
@@ -28,6 +33,12 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(mssClamp, "mssClamp");
         Objects.requireNonNull(filtering, "filtering");
+        ftpPorts = Set.copyOf(ftpPorts);
+        for (int p : ftpPorts) {
+            if (p < 1 || p > 65535) {
+                throw new IllegalArgumentException("ftp port out of range: " + p);
+            }
+        }
         if (mssClamp.isPresent() && (mssClamp.getAsInt() < MIN_MSS || mssClamp.getAsInt() > MAX_MSS)) {
             throw new IllegalArgumentException("mssClamp " + mssClamp.getAsInt() + " outside " + MIN_MSS + ".."
                     + MAX_MSS);
@@ -40,7 +51,17 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         this(dpid, name, inside, outside, portRange, timers, mssClamp, Filtering.ENDPOINT_INDEPENDENT);
     }
 
+    /** A switch with the default FTP ALG port. */
+    public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
+                        PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering) {
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, DEFAULT_FTP_PORTS);
+    }
+
     public SwitchConfig withFiltering(Filtering f) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts);
+    }
+
+    public SwitchConfig withFtpPorts(Set<Integer> ports) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports);
     }
 }

@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp", "filtering");
+            "mssClamp", "filtering", "ftpPorts");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -39,11 +39,35 @@ final class SwitchReader {
         TimerConfig timers = TimerReader.read(fields.optional("timers"), globalTimers);
         OptionalInt mssClamp = mssClamp(fields.optional("mssClamp"), outside);
         Filtering filtering = filtering(fields.optional("filtering"));
+        Set<Integer> ftpPorts = ftpPorts(fields.optional("ftpPorts"));
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
-                || mssClamp == null || filtering == null) {
+                || mssClamp == null || filtering == null || ftpPorts == null) {
             return null;
         }
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts);
+    }
+
+    /** The TCP ports of FTP control connections the ALG follows; {@code []} turns the ALG off. */
+    private static Set<Integer> ftpPorts(ConfigNode node) {
+        if (node == null) {
+            return SwitchConfig.DEFAULT_FTP_PORTS;
+        }
+        List<ConfigNode> elements = node.array();
+        if (elements == null) {
+            return null;
+        }
+        Set<Integer> ports = new java.util.LinkedHashSet<>();
+        boolean ok = true;
+        for (ConfigNode e : elements) {
+            Long port = e.integer(1, 65535, "a port number");
+            if (port == null) {
+                ok = false;
+            } else if (!ports.add(port.intValue())) {
+                e.error(port + " is listed twice");
+                ok = false;
+            }
+        }
+        return ok ? ports : null;
     }
 
     private static Filtering filtering(ConfigNode node) {

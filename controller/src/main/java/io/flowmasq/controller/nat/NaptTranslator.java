@@ -79,9 +79,14 @@ final class NaptTranslator {
      * installed by the caller); empty, counted and logged when no public port is free.
      */
     Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now) {
+        return bind(ref, packet, inside, nextHopMac, now, remoteOf(packet));
+    }
+
+    /** As {@link #bind(PacketRef, Ipv4Packet, InsideConfig, MacAddress, long)}, tied to {@code remote} whatever the filtering. */
+    Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now,
+                           RemoteFilter remote) {
         Protocol protocol = packet.transport();
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
-        RemoteFilter remote = remoteOf(packet);
         Optional<Binding> mapping = table.byInside(protocol, insideEndpoint);
         Optional<Endpoint> external;
         if (mapping.isPresent()) {

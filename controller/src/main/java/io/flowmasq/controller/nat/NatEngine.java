@@ -13,9 +13,13 @@ import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.PipelineSpec;
 import io.flowmasq.flowcompiler.TcpFlags;
+import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.Protocol;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -49,6 +53,7 @@ public final class NatEngine {
     private final IcmpTranslator icmp;
     private final HairpinTranslator hairpin;
     private final FragmentTranslator fragments;
+    private final FtpAlgTranslator ftp;
     private final InsideHosts insideHosts = new InsideHosts(NextHopResolver.ARP_LIFETIME_MS);
     private final StaticBindings statics;
     private final BindingListener listener;
@@ -70,6 +75,7 @@ public final class NatEngine {
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         MssClamper mss = new MssClamper(config.mssClamp(), compiler, counters);
         this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener);
+        this.ftp = new FtpAlgTranslator(config, compiler, table, napt, allocator, ids, listener, counters);
         this.statics = new StaticBindings(config, compiler, table, allocator, insideHosts, nextHop, ids, listener,
                 counters);
         this.tcp = new TcpStateTracker(config, compiler, table, counters);
@@ -92,6 +98,11 @@ public final class NatEngine {
     /** A copy of the binding table at this instant (the caller holds the engine's lock). */
     public List<Binding> snapshot() {
         return new ArrayList<>(table.all());
+    }
+
+    /** What the ALGs keep under control bindings (FTP data expectations and connections), by binding id. */
+    public Map<Long, List<AlgChild>> algChildren(long now) {
+        return ftp.children(now);
     }
 
     /** An operator's static binding; see {@link StaticOutcome} for what can come of it. */
@@ -118,6 +129,7 @@ public final class NatEngine {
                 lastSession ? "" : "; the mapping lives on");
         List<OFMessage> out = new ArrayList<>(hairpin.released(b));
         out.addAll(compiler.removeBinding(b.spec()));
+        out.addAll(ftp.released(b, now));
         return Optional.of(out);
     }
 
@@ -142,7 +154,10 @@ public final class NatEngine {
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
         counters.increment("nat.packet_in");
         PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
-        Optional<List<OFMessage>> reported = tcp.onReport(packetIn, ref, now);
+        OptionalLong flowOf = compiler.bindingOf(packetIn);
+        // an ALG connection's flows send every segment here: not a TCP-state report
+        Optional<List<OFMessage>> reported = flowOf.isPresent() && ftp.isControl(flowOf.getAsLong())
+                ? Optional.empty() : tcp.onReport(packetIn, ref, now);
         if (reported.isPresent()) {
             return reported.get();
         }
@@ -172,6 +187,12 @@ public final class NatEngine {
             return List.of();
         }
         long id = Cookies.bindingId(removed.getCookie());
+        if (removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT) {
+            Optional<List<OFMessage>> kept = ftp.keepAlive(id);
+            if (kept.isPresent()) {
+                return kept.get();
+            }
+        }
         BindingListener.FlowCounts counts = new BindingListener.FlowCounts(
                 !config.outside().port().equals(compiler.inPortOf(removed.getMatch())),
                 removed.getPacketCount().getValue(), removed.getByteCount().getValue());
@@ -192,6 +213,7 @@ public final class NatEngine {
                 lastSession ? "" : "; the mapping lives on");
         List<OFMessage> out = new ArrayList<>(hairpin.released(b));
         out.addAll(compiler.removeBinding(b.spec()));
+        out.addAll(ftp.released(b, now));
         return out;
     }
 
@@ -213,6 +235,7 @@ public final class NatEngine {
         List<OFMessage> out = new ArrayList<>();
         insideHosts.expire(now);
         listener.tick(now);
+        out.addAll(ftp.tick(now));
         icmp.expire(now);
         out.addAll(fragments.expire(now));
         for (PendingPacket p : nextHop.expire(now)) {
@@ -287,6 +310,9 @@ public final class NatEngine {
                     ip.dst(), ip.protocol());
             return napt.dropped(ref);
         }
+        if (ip.protocol() == Ipv4Packet.PROTO_TCP && ftp.ownsFromInside(ip)) {
+            return ftp.fromInside(ref, ip, now);
+        }
         if (ip.protocol() == Ipv4Packet.PROTO_TCP && TcpFlags.closes(ip.tcpFlags())) {
             return tcp.onInside(ref, ip, now);
         }
@@ -302,7 +328,14 @@ public final class NatEngine {
             nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
             return out;
         }
-        return napt.translate(ref, ip, inside.get(), mac.get(), now);
+        if (ftp.opensControl(ip)) {
+            return ftp.open(ref, ip, inside.get(), mac.get(), now);
+        }
+        Optional<Long> ftpParent = ftp.passiveParent(ip, now);
+        List<OFMessage> out = napt.translate(ref, ip, inside.get(), mac.get(), now);
+        ftpParent.ifPresent(control -> table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
+                new Endpoint(ip.dst(), ip.dstPort())).ifPresent(data -> ftp.adoptPassive(control, data)));
+        return out;
     }
 
     /** IPv4 from the outside port that the pipeline sent up (slow-path classes only; never table misses). */
@@ -310,6 +343,9 @@ public final class NatEngine {
         if (ip.fragment()) {
             return config.outside().publicAddresses().contains(ip.dst()) && ip.ttl() > 1
                     ? fragments.inbound(ref, ip, now) : napt.dropped(ref);
+        }
+        if (ftp.ownsFromOutside(ip)) {
+            return ftp.fromOutside(ref, ip, now);
         }
         if (ip.protocol() == Ipv4Packet.PROTO_TCP) {
             return tcp.onOutside(ref, ip, now);

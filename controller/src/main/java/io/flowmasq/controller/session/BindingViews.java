@@ -1,5 +1,6 @@
 package io.flowmasq.controller.session;
 
+import io.flowmasq.controller.nat.AlgChild;
 import io.flowmasq.controller.nat.Binding;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.rest.BindingView;
@@ -13,7 +14,7 @@ final class BindingViews {
     private BindingViews() {
     }
 
-    static BindingView of(ManagedSwitch sw, Binding b, TrafficTable traffic, long now) {
+    static BindingView of(ManagedSwitch sw, Binding b, TrafficTable traffic, List<AlgChild> children, long now) {
         TrafficView trafficView = null;
         Long idleLeft = null;
         var t = traffic.of(b.id());
@@ -31,6 +32,14 @@ final class BindingViews {
                 b.inside().address().toString(), b.inside().port(), b.external().address().toString(),
                 b.external().port(), b.spec().remote() == null ? null : b.spec().remote().toString(),
                 b.state().label(), b.origin().label(), Math.max(0, (now - b.createdAt()) / 1000),
-                b.spec().idleTimeout(), idleLeft, Cookies.binding(b.id()).toString(), trafficView, List.<ChildView>of());
+                b.spec().idleTimeout(), idleLeft, Cookies.binding(b.id()).toString(), trafficView,
+                children.stream().map(c -> child(c, now)).toList());
+    }
+
+    private static ChildView child(AlgChild c, long now) {
+        return new ChildView(c.kind(), "tcp", c.inside().port() == 0 ? c.inside().address() + ":*" : c.inside().toString(),
+                c.external() == null ? null : c.external().toString(), c.remote(),
+                c.expiresAt() < 0 ? null : Math.max(0, (c.expiresAt() - now) / 1000),
+                c.bindingId() < 0 ? null : c.bindingId());
     }
 }

@@ -60,8 +60,9 @@ public final class ControllerNatService implements NatService {
         List<Entry> entries = new ArrayList<>();
         for (ManagedSwitch sw : sessions.managed()) {
             TrafficTable traffic = sw.traffic();
-            for (Binding b : sw.snapshot()) {
-                entries.add(new Entry(sw, b, traffic));
+            ManagedSwitch.Snapshot snapshot = sw.snapshotWithChildren(now);
+            for (Binding b : snapshot.bindings()) {
+                entries.add(new Entry(sw, b, traffic, snapshot.children().getOrDefault(b.id(), List.of())));
             }
         }
         entries.sort(Comparator.comparingLong(e -> e.binding.id()));
@@ -69,7 +70,7 @@ public final class ControllerNatService implements NatService {
             @Override
             public BindingView get(int index) {
                 Entry e = entries.get(index);
-                return BindingViews.of(e.sw, e.binding, e.traffic, now);
+                return BindingViews.of(e.sw, e.binding, e.traffic, e.children, now);
             }
 
             @Override
@@ -79,7 +80,8 @@ public final class ControllerNatService implements NatService {
         };
     }
 
-    private record Entry(ManagedSwitch sw, Binding binding, TrafficTable traffic) {
+    private record Entry(ManagedSwitch sw, Binding binding, TrafficTable traffic,
+                         List<io.flowmasq.controller.nat.AlgChild> children) {
     }
 
     @Override
@@ -101,7 +103,7 @@ public final class ControllerNatService implements NatService {
                 new Endpoint(IPv4Address.of(request.insideAddress()), request.insidePort()),
                 new Endpoint(IPv4Address.of(request.publicAddress()), request.publicPort()));
         return sw.createStatic(r, clock, scheduler)
-                .thenApply(b -> BindingViews.of(sw, b, sw.traffic(), clock.getAsLong()));
+                .thenApply(b -> BindingViews.of(sw, b, sw.traffic(), List.of(), clock.getAsLong()));
     }
 
     private ManagedSwitch switchFor(Long dpid) {

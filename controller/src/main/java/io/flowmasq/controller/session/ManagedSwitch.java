@@ -168,6 +168,18 @@ public final class ManagedSwitch {
         }
     }
 
+    /** This switch's bindings and what the ALGs keep under them, at one instant. */
+    Snapshot snapshotWithChildren(long now) {
+        synchronized (lock) {
+            return engine == null ? new Snapshot(List.of(), java.util.Map.of())
+                    : new Snapshot(engine.snapshot(), engine.algChildren(now));
+        }
+    }
+
+    /** Bindings and, by control binding id, their ALG children. */
+    record Snapshot(List<Binding> bindings, java.util.Map<Long, List<io.flowmasq.controller.nat.AlgChild>> children) {
+    }
+
     int bindingCount() {
         synchronized (lock) {
             return engine == null ? 0 : engine.bindings().size();

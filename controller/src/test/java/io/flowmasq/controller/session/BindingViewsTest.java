@@ -36,7 +36,7 @@ class BindingViewsTest {
         Binding b = new Binding(spec(300, null), T0, BindingState.ACTIVE);
         assertEquals(new BindingView(7, "00:00:00:00:00:00:00:01", "s1", "udp", "10.0.0.11", 5000, "203.0.113.1",
                 6000, null, "active", "dynamic", 42, 300, null, "0xf101000000000007", null, List.of()),
-                BindingViews.of(sw, b, TrafficTable.EMPTY, T0 + 42_900));
+                BindingViews.of(sw, b, TrafficTable.EMPTY, List.of(), T0 + 42_900));
     }
 
     @Test
@@ -45,17 +45,17 @@ class BindingViewsTest {
                 BindingState.ACTIVE);
         TrafficTable first = polled(T0 + 10_000, 3);
         TrafficTable second = first.next(List.of(new TrafficTable.FlowCounter(7, true, 3, 300)), 5, T0 + 20_000);
-        BindingView v = BindingViews.of(sw, b, second, T0 + 25_000);
+        BindingView v = BindingViews.of(sw, b, second, List.of(), T0 + 25_000);
         assertEquals(285L, v.idleSecondsLeft(), "300 s from the poll at +10 s, when outbound last moved");
         assertEquals(new TrafficView(3, 300, 0, 0, "2025-11-25T12:00:20Z", 5), v.traffic());
         assertEquals("198.51.100.7:53", v.remote());
-        assertEquals(0L, BindingViews.of(sw, b, second, T0 + 400_000).idleSecondsLeft(), "never negative");
+        assertEquals(0L, BindingViews.of(sw, b, second, List.of(), T0 + 400_000).idleSecondsLeft(), "never negative");
     }
 
     @Test
     void aStaticBindingHasNoIdleTimeLeft() {
         Binding b = new Binding(spec(0, null), T0, BindingState.ACTIVE, Binding.Origin.STATIC);
-        BindingView v = BindingViews.of(sw, b, polled(T0 + 10_000, 3), T0 + 11_000);
+        BindingView v = BindingViews.of(sw, b, polled(T0 + 10_000, 3), List.of(), T0 + 11_000);
         assertEquals("static", v.origin());
         assertEquals(0, v.idleTimeoutSeconds());
         assertNull(v.idleSecondsLeft());

@@ -1,0 +1,519 @@
+package io.flowmasq.controller.nat;
+
+import io.flowmasq.controller.alg.ftp.FtpControlRewriter;
+import io.flowmasq.controller.alg.ftp.FtpEvents;
+import io.flowmasq.controller.alg.ftp.SegmentOutcome;
+import io.flowmasq.controller.alg.ftp.SeqAdjust;
+import io.flowmasq.controller.alg.ftp.TcpSegmentRewriter;
+import io.flowmasq.controller.config.InsideConfig;
+import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.packet.Ipv4Packet;
+import io.flowmasq.flowcompiler.BindingSpec;
+import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.L2Hop;
+import io.flowmasq.flowcompiler.PacketRef;
+import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.RemoteFilter;
+import io.flowmasq.flowcompiler.TcpFlags;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.types.IPv4Address;
+import org.projectfloodlight.openflow.types.MacAddress;
+import org.projectfloodlight.openflow.types.OFPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FTP application-level gateway for inside clients (RFC 959, RFC 2428; what Linux's nf_nat_ftp does).
+ *
+ * <p>An FTP control connection (TCP to one of the switch's {@code ftpPorts}) gets a binding like any
+ * other, but its two flows send every segment to the controller. Here each segment is translated: NAT of
+ * addresses and ports, PORT/EPRT commands rewritten to the public endpoint of a data binding made for
+ * the occasion (the "expectation", installed on the switch before the server connects), sequence and
+ * acknowledgement numbers shifted by what the rewrites added or removed, and sent on with a packet-out.
+ * PASV/EPSV replies need no rewrite for an inside client; they are noted so that the client's data
+ * connection is counted as a child of its control connection. Data connections never touch the
+ * controller beyond their first packet.
+ *
+ * <p>Protections: a PORT/EPRT naming another address than the client's own is not translated and gets
+ * no expectation (FTP bounce); only commands at the start of a line are seen (slipstreaming); one
+ * unused expectation per control connection, accepting only the control connection's server, expiring
+ * after {@link #EXPECTATION_SECONDS} unused. A control connection whose flow goes idle while one of its
+ * data connections lives is kept (its flow re-added), so a long transfer does not cost the session.
+ */
+final class FtpAlgTranslator {
+    private static final Logger LOG = LoggerFactory.getLogger(FtpAlgTranslator.class);
+    /** How long an announced data connection may take to arrive (and an active one may idle before use). */
+    static final int EXPECTATION_SECONDS = 60;
+
+    private final SwitchConfig config;
+    private final FlowCompiler compiler;
+    private final BindingTable table;
+    private final NaptTranslator napt;
+    private final NaptAllocator allocator;
+    private final BindingIds ids;
+    private final BindingListener listener;
+    private final CounterSink counters;
+    private final Map<Long, Session> byControl = new HashMap<>();
+    private final Map<ConnectionKey, Session> byInside = new HashMap<>();
+    private final Map<ConnectionKey, Session> byPublic = new HashMap<>();
+    private final Map<Long, Session> parentOf = new HashMap<>();
+
+    /** (our side's endpoint, the server's endpoint) of a control connection. */
+    private record ConnectionKey(Endpoint local, Endpoint server) {
+    }
+
+    /** A data connection the client announced by PASV/EPSV: it will connect to {@code server}. */
+    private record PassiveExpectation(Endpoint server, long expiresAt) {
+    }
+
+    FtpAlgTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptTranslator napt,
+                     NaptAllocator allocator, BindingIds ids, BindingListener listener, CounterSink counters) {
+        this.config = config;
+        this.compiler = compiler;
+        this.table = table;
+        this.napt = napt;
+        this.allocator = allocator;
+        this.ids = ids;
+        this.listener = listener;
+        this.counters = counters;
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    /** Whether this inside TCP packet belongs to a control connection the ALG follows (or opens one). */
+    boolean ownsFromInside(Ipv4Packet ip) {
+        return byInside.containsKey(new ConnectionKey(new Endpoint(ip.src(), ip.srcPort()),
+                new Endpoint(ip.dst(), ip.dstPort())));
+    }
+
+    /** A first SYN to an FTP control port: the ALG opens the connection. */
+    boolean opensControl(Ipv4Packet ip) {
+        return ip.protocol() == Ipv4Packet.PROTO_TCP && config.ftpPorts().contains(ip.dstPort())
+                && (ip.tcpFlags() & TcpFlags.SYN) != 0 && (ip.tcpFlags() & TcpFlags.ACK) == 0;
+    }
+
+    boolean ownsFromOutside(Ipv4Packet ip) {
+        return ip.protocol() == Ipv4Packet.PROTO_TCP && byPublic.containsKey(new ConnectionKey(
+                new Endpoint(ip.dst(), ip.dstPort()), new Endpoint(ip.src(), ip.srcPort())));
+    }
+
+    boolean isControl(long bindingId) {
+        return byControl.containsKey(bindingId);
+    }
+
+    // ---------------------------------------------------------------- control connection
+
+    /** The client's SYN: a binding whose flows bring every segment here, and the SYN sent on. */
+    List<OFMessage> open(PacketRef ref, Ipv4Packet ip, InsideConfig inside, MacAddress nextHopMac, long now) {
+        Endpoint server = new Endpoint(ip.dst(), ip.dstPort());
+        RemoteFilter exactServer = new RemoteFilter(server.address(), server.port());
+        Optional<Binding> bound = napt.bind(ref, ip, inside, nextHopMac, now, exactServer);
+        if (bound.isEmpty()) {
+            return napt.dropped(ref);
+        }
+        // the controller sees every segment, so it keeps TCP state itself, on OF1.0 too
+        Binding b = bound.get();
+        BindingSpec spec = b.spec().withIdleTimeout(BindingState.TRANSITORY.idleTimeout(Protocol.TCP, config.timers()));
+        b = b.with(spec, BindingState.TRANSITORY);
+        table.replace(b);
+        Session s = new Session(b, inside, ref.inPort(), ip.ethSrc(), nextHopMac, server);
+        byControl.put(b.id(), s);
+        byInside.put(new ConnectionKey(b.inside(), server), s);
+        byPublic.put(new ConnectionKey(b.external(), server), s);
+        counters.increment("alg.ftp.control_opened");
+        LOG.info("switch {}: FTP control connection {} -> {} via {} (binding {})", config.name(), b.inside(), server,
+                b.external(), b.id());
+        List<OFMessage> out = new ArrayList<>(compiler.installAlgBinding(spec));
+        out.addAll(s.outbound(ref, ip, now));
+        return out;
+    }
+
+    List<OFMessage> fromInside(PacketRef ref, Ipv4Packet ip, long now) {
+        Session s = byInside.get(new ConnectionKey(new Endpoint(ip.src(), ip.srcPort()),
+                new Endpoint(ip.dst(), ip.dstPort())));
+        return s.outbound(ref, ip, now);
+    }
+
+    List<OFMessage> fromOutside(PacketRef ref, Ipv4Packet ip, long now) {
+        Session s = byPublic.get(new ConnectionKey(new Endpoint(ip.dst(), ip.dstPort()),
+                new Endpoint(ip.src(), ip.srcPort())));
+        if (ip.ttl() <= 1) {
+            counters.increment("alg.ftp.ttl_expired");
+            return napt.dropped(ref);
+        }
+        return s.inbound(ref, ip, now);
+    }
+
+    // ---------------------------------------------------------------- data connections (passive mode)
+
+    /** The control connection whose client announced (PASV/EPSV) the connection this SYN opens, if any. */
+    Optional<Long> passiveParent(Ipv4Packet ip, long now) {
+        if (ip.protocol() != Ipv4Packet.PROTO_TCP || (ip.tcpFlags() & TcpFlags.SYN) == 0) {
+            return Optional.empty();
+        }
+        Endpoint to = new Endpoint(ip.dst(), ip.dstPort());
+        for (Session s : byControl.values()) {
+            if (s.client.address().equals(ip.src()) && s.passive != null && s.passive.server.equals(to)
+                    && s.passive.expiresAt > now) {
+                return Optional.of(s.controlId);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The data binding made for a passive connection of {@code controlId}'s client. */
+    void adoptPassive(long controlId, Binding data) {
+        Session s = byControl.get(controlId);
+        if (s == null || parentOf.containsKey(data.id())) {
+            return;
+        }
+        s.passive = null;
+        s.children.add(data.id());
+        parentOf.put(data.id(), s);
+        counters.increment("alg.ftp.passive_data");
+        LOG.info("switch {}: FTP data connection {} -> {} (passive) of control binding {}", config.name(),
+                data.inside(), data.external(), controlId);
+    }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /**
+     * The control connection's outbound flow went idle. While one of its data connections lives, the
+     * flow is re-added and the binding kept (long transfers must not cost the session); empty otherwise.
+     */
+    Optional<List<OFMessage>> keepAlive(long bindingId) {
+        Session s = byControl.get(bindingId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        s.children.removeIf(id -> table.byId(id).isEmpty());
+        if (s.children.isEmpty()) {
+            return Optional.empty();
+        }
+        Binding b = table.byId(bindingId).orElseThrow();
+        counters.increment("alg.ftp.control_kept_alive");
+        LOG.info("switch {}: FTP control binding {} idle but {} data connection(s) live: kept", config.name(),
+                bindingId, s.children.size());
+        return Optional.of(List.of(compiler.reinstallAlgOutbound(b.spec())));
+    }
+
+    /** A binding is gone: forget a control connection (and withdraw its unused expectation) or a child. */
+    List<OFMessage> released(Binding b, long now) {
+        Session parent = parentOf.remove(b.id());
+        if (parent != null) {
+            parent.children.remove(b.id());
+            if (parent.pendingExpectation == b.id()) {
+                parent.pendingExpectation = -1;
+            }
+        }
+        Session s = byControl.remove(b.id());
+        if (s == null) {
+            return List.of();
+        }
+        byInside.remove(new ConnectionKey(s.client, s.server));
+        byPublic.remove(new ConnectionKey(s.external, s.server));
+        counters.increment("alg.ftp.control_closed");
+        List<OFMessage> out = new ArrayList<>();
+        boolean unused = table.byId(s.pendingExpectation).map(e -> e.state() == BindingState.TRANSITORY)
+                .orElse(false);
+        if (unused) { // on OF1.0 the switch cannot say whether it was used: it is left to expire
+            out.addAll(withdraw(s, s.pendingExpectation, now));
+        }
+        for (long child : s.children) {
+            parentOf.remove(child); // live data connections go on as ordinary bindings
+        }
+        return out;
+    }
+
+    /** Held segment tails whose continuation never came, sent as they were; lapsed passive expectations. */
+    List<OFMessage> tick(long now) {
+        List<OFMessage> out = new ArrayList<>();
+        for (Session s : byControl.values()) {
+            out.addAll(s.releaseHeld(now));
+            if (s.passive != null && s.passive.expiresAt <= now) {
+                s.passive = null;
+                counters.increment("alg.ftp.passive_expired");
+            }
+        }
+        return out;
+    }
+
+    /** Children of each control binding, for the REST listing. */
+    Map<Long, List<AlgChild>> children(long now) {
+        Map<Long, List<AlgChild>> out = new HashMap<>();
+        for (Session s : byControl.values()) {
+            List<AlgChild> list = new ArrayList<>();
+            for (long id : s.children) {
+                table.byId(id).ifPresent(b -> list.add(new AlgChild(
+                        b.state() == BindingState.TRANSITORY || id == s.pendingExpectation && !tracksData()
+                                ? "ftp-data-expectation" : "ftp-data",
+                        b.inside(), b.external(), String.valueOf(b.spec().remote()),
+                        id == s.pendingExpectation ? b.createdAt() + EXPECTATION_SECONDS * 1000L : -1, id)));
+            }
+            if (s.passive != null) {
+                list.add(new AlgChild("ftp-data-expectation", new Endpoint(s.client.address(), 0), null,
+                        s.passive.server.toString(), s.passive.expiresAt, -1));
+            }
+            if (!list.isEmpty()) {
+                out.put(s.controlId, List.copyOf(list));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the switch shows the controller when an expected data connection arrives (OF1.3). */
+    private boolean tracksData() {
+        return compiler.supportsTcpFlags();
+    }
+
+    /** Removes an unused expectation's binding and flows. */
+    private List<OFMessage> withdraw(Session s, long id, long now) {
+        Optional<Binding> gone = table.remove(id);
+        s.children.remove(id);
+        parentOf.remove(id);
+        if (gone.isEmpty()) {
+            return List.of();
+        }
+        Binding b = gone.get();
+        if (table.sessions(b.protocol(), b.inside()) == 0) {
+            allocator.release(b.protocol(), b.external(), now);
+        }
+        listener.removed(b, BindingListener.RemovalReason.OTHER, null, now);
+        counters.increment("alg.ftp.expectation_withdrawn");
+        LOG.info("switch {}: FTP expectation {} {} -> {} withdrawn", config.name(), id, b.inside(), b.external());
+        return compiler.removeBinding(b.spec());
+    }
+
+    // ---------------------------------------------------------------- one control connection
+
+    private final class Session implements FtpEvents {
+        final long controlId;
+        final Endpoint client;
+        final Endpoint external;
+        final Endpoint server;
+        final InsideConfig inside;
+        final OFPort clientPort;
+        final MacAddress clientMac;
+        final MacAddress nextHopMac;
+        final FtpControlRewriter commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER);
+        final FtpControlRewriter replies = new FtpControlRewriter(FtpControlRewriter.Role.SERVER_TO_CLIENT_LEARN);
+        final SeqAdjust outAdjust = new SeqAdjust();
+        final SeqAdjust inAdjust = new SeqAdjust();
+        final Set<Long> children = new LinkedHashSet<>();
+        long pendingExpectation = -1;
+        PassiveExpectation passive;
+        byte[] lastOutbound;
+        byte[] lastInbound;
+        long now;
+        final List<OFMessage> sideEffects = new ArrayList<>();
+
+        Session(Binding control, InsideConfig inside, OFPort clientPort, MacAddress clientMac, MacAddress nextHopMac,
+                Endpoint server) {
+            this.controlId = control.id();
+            this.client = control.inside();
+            this.external = control.external();
+            this.server = server;
+            this.inside = inside;
+            this.clientPort = clientPort;
+            this.clientMac = clientMac;
+            this.nextHopMac = nextHopMac;
+        }
+
+        /** Client to server: commands (PORT/EPRT rewritten), NAT of the source, seq/ack shifted. */
+        List<OFMessage> outbound(PacketRef ref, Ipv4Packet ip, long now) {
+            this.now = now;
+            sideEffects.clear();
+            TcpView seg = TcpView.of(ref.data());
+            trackState(ip.tcpFlags(), false);
+            SegmentOutcome o = commands.onSegment(seg.seq(), seg.payload(), now, this);
+            if (o.lengthDiff() != 0) {
+                outAdjust.recordChange(o.seq(), o.lengthDiff());
+            }
+            lastOutbound = ref.data();
+            List<OFMessage> out = new ArrayList<>(sideEffects);
+            if (o.sendSegment()) {
+                byte[] frame = TcpSegmentRewriter.rewrite(ref.data(), new TcpSegmentRewriter.Rewrite(
+                        config.outside().mac(), nextHopMac, external.address(), server.address(), external.port(),
+                        server.port(), outAdjust.adjustSeq(o.seq()), inAdjust.adjustAck(seg.ack()), o.payload(),
+                        true, seg.syn(), null));
+                out.add(compiler.sendFrame(config.outside().port(), frame));
+            }
+            out.addAll(napt.dropped(ref));
+            return out;
+        }
+
+        /** Server to client: replies (PASV/EPSV noted), NAT of the destination, seq/ack shifted. */
+        List<OFMessage> inbound(PacketRef ref, Ipv4Packet ip, long now) {
+            this.now = now;
+            sideEffects.clear();
+            TcpView seg = TcpView.of(ref.data());
+            List<OFMessage> out = new ArrayList<>(trackState(ip.tcpFlags(), true));
+            SegmentOutcome o = replies.onSegment(seg.seq(), seg.payload(), now, this);
+            if (o.lengthDiff() != 0) {
+                inAdjust.recordChange(o.seq(), o.lengthDiff());
+            }
+            lastInbound = ref.data();
+            out.addAll(sideEffects);
+            if (o.sendSegment()) {
+                out.add(compiler.sendFrame(clientPort, inboundFrame(ref.data(), o.seq(), seg.ack(), o.payload(),
+                        seg.syn())));
+            }
+            out.addAll(napt.dropped(ref));
+            return out;
+        }
+
+        private byte[] inboundFrame(byte[] original, long seq, long ack, byte[] payload, boolean syn) {
+            return TcpSegmentRewriter.rewrite(original, new TcpSegmentRewriter.Rewrite(inside.mac(), clientMac,
+                    server.address(), client.address(), server.port(), client.port(), inAdjust.adjustSeq(seq),
+                    outAdjust.adjustAck(ack), payload, true, syn, null));
+        }
+
+        List<OFMessage> releaseHeld(long now) {
+            List<OFMessage> out = new ArrayList<>();
+            commands.releaseIfDue(now).ifPresent(h -> {
+                TcpView last = TcpView.of(lastOutbound);
+                out.add(compiler.sendFrame(config.outside().port(), TcpSegmentRewriter.rewrite(lastOutbound,
+                        new TcpSegmentRewriter.Rewrite(config.outside().mac(), nextHopMac, external.address(),
+                                server.address(), external.port(), server.port(), outAdjust.adjustSeq(h.seq()),
+                                inAdjust.adjustAck(last.ack()), h.payload(), true, false, null))));
+            });
+            replies.releaseIfDue(now).ifPresent(h -> out.add(compiler.sendFrame(clientPort,
+                    inboundFrame(lastInbound, h.seq(), TcpView.of(lastInbound).ack(), h.payload(), false))));
+            if (!out.isEmpty()) {
+                counters.increment("alg.ftp.held_released");
+            }
+            return out;
+        }
+
+        /** SYN-ACK from the server: established; FIN or RST either way: closing. Re-times the control flow. */
+        private List<OFMessage> trackState(int flags, boolean fromServer) {
+            Binding b = table.byId(controlId).orElse(null);
+            if (b == null) {
+                return List.of();
+            }
+            BindingState next = b.state();
+            if ((flags & (TcpFlags.FIN | TcpFlags.RST)) != 0) {
+                next = BindingState.CLOSING;
+            } else if (fromServer && b.state() == BindingState.TRANSITORY && (flags & TcpFlags.SYN) != 0
+                    && (flags & TcpFlags.ACK) != 0) {
+                next = BindingState.ESTABLISHED;
+            }
+            if (next == b.state()) {
+                return List.of();
+            }
+            BindingSpec spec = b.spec().withIdleTimeout(next.idleTimeout(Protocol.TCP, config.timers()));
+            table.replace(b.with(spec, next));
+            return List.of(compiler.reinstallAlgOutbound(spec));
+        }
+
+        // -------------------------------------------------------- FtpEvents
+
+        @Override
+        public Optional<Endpoint> onPort(Endpoint announced) {
+            if (!announced.address().equals(client.address())) {
+                counters.increment("alg.ftp.bounce_refused");
+                LOG.warn("switch {}: FTP client {} announced {} (not its own address): not translated, no"
+                        + " expectation (FTP bounce)", config.name(), client, announced);
+                return Optional.empty();
+            }
+            if (pendingExpectation > 0) {
+                Optional<Binding> pending = table.byId(pendingExpectation);
+                if (pending.isPresent() && pending.get().inside().equals(announced)) {
+                    counters.increment("alg.ftp.expectation_reused"); // e.g. a retransmitted PORT
+                    return Optional.of(pending.get().external());
+                }
+                if (pending.isPresent() && pending.get().state() == BindingState.TRANSITORY) {
+                    sideEffects.addAll(withdraw(this, pendingExpectation, now));
+                }
+                pendingExpectation = -1;
+            }
+            if (table.byInside(Protocol.TCP, announced).isPresent()) {
+                // the inside endpoint already has a binding (its own earlier data connection): reuse its mapping
+                Binding existing = table.byInside(Protocol.TCP, announced).get();
+                counters.increment("alg.ftp.port_existing_mapping");
+                return Optional.of(existing.external());
+            }
+            Optional<Endpoint> external = allocator.allocate(Protocol.TCP, announced, now);
+            if (external.isEmpty()) {
+                counters.increment("alg.ftp.expectation_refused");
+                LOG.warn("switch {}: no free public port for FTP data endpoint {}: PORT not translated",
+                        config.name(), announced);
+                return Optional.empty();
+            }
+            boolean report = compiler.supportsTcpFlags();
+            BindingState state = report ? BindingState.TRANSITORY : BindingState.ESTABLISHED;
+            BindingSpec spec = new BindingSpec(ids.next(), Protocol.TCP, announced, external.get(),
+                    new L2Hop(clientPort, inside.mac(), clientMac),
+                    new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac),
+                    EXPECTATION_SECONDS, new RemoteFilter(server.address(), 0));
+            Binding data = new Binding(spec, now, state);
+            table.add(data);
+            listener.created(data, now);
+            pendingExpectation = spec.id();
+            children.add(spec.id());
+            parentOf.put(spec.id(), this);
+            counters.increment("alg.ftp.port_rewritten");
+            LOG.info("switch {}: FTP active data {} announced as {} to {} (expectation binding {}, control {})",
+                    config.name(), announced, external.get(), server.address(), spec.id(), controlId);
+            sideEffects.addAll(compiler.installBinding(spec, report));
+            return external;
+        }
+
+        @Override
+        public Optional<Endpoint> onEprt(Endpoint announced) {
+            return onPort(announced);
+        }
+
+        @Override
+        public Optional<Endpoint> on227(Endpoint announced) {
+            return Optional.empty(); // replies of an outside server are not rewritten
+        }
+
+        @Override
+        public OptionalInt on229(int port) {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public void onPassiveReply(Endpoint announced, int port) {
+            IPv4Address address = announced == null || announced.address() == null ? server.address()
+                    : announced.address();
+            passive = new PassiveExpectation(new Endpoint(address, port), now + EXPECTATION_SECONDS * 1000L);
+            counters.increment("alg.ftp.passive_announced");
+            LOG.debug("switch {}: FTP client {} will connect to {} (passive)", config.name(), client, passive.server);
+        }
+    }
+
+    /** The TCP fields of a frame the rewriting needs: sequence, acknowledgement, flags, payload. */
+    private record TcpView(long seq, long ack, boolean syn, byte[] payload) {
+        static TcpView of(byte[] frame) {
+            int ip = 14;
+            int ihl = (frame[ip] & 0x0f) * 4;
+            int totalLength = ((frame[ip + 2] & 0xff) << 8) | (frame[ip + 3] & 0xff);
+            int tcp = ip + ihl;
+            long seq = readInt(frame, tcp + 4);
+            long ack = readInt(frame, tcp + 8);
+            int dataOffset = ((frame[tcp + 12] & 0xf0) >> 4) * 4;
+            boolean syn = (frame[tcp + 13] & 0x02) != 0;
+            int payloadStart = tcp + dataOffset;
+            int payloadEnd = Math.min(frame.length, ip + totalLength);
+            byte[] payload = payloadEnd > payloadStart
+                    ? java.util.Arrays.copyOfRange(frame, payloadStart, payloadEnd) : new byte[0];
+            return new TcpView(seq, ack, syn, payload);
+        }
+
+        private static long readInt(byte[] b, int at) {
+            return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xffL) << 16) | ((b[at + 2] & 0xffL) << 8) | (b[at + 3] & 0xffL);
+        }
+    }
+}
