@@ -112,34 +112,45 @@ def sha256_or_none(path):
         return None
 
 
-def _kill_group(proc, sig=signal.SIGTERM):
-    """Signal a helper's whole process group (recorded when it started), then
-    make sure the leader is gone."""
-    pgid = getattr(proc, 'fm_pgid', None)
-    if pgid:
+def _pids_running(argv):
+    """Pids of the processes whose command line is exactly ``argv``."""
+    want = '\0'.join(argv).encode() + b'\0'
+    pids = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
         try:
-            os.killpg(pgid, sig)
-        except ProcessLookupError:
+            with open('/proc/%s/cmdline' % entry, 'rb') as f:
+                if f.read() == want:
+                    pids.append(int(entry))
+        except OSError:
             pass
-    elif proc.poll() is None:
-        proc.send_signal(sig)
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        if pgid:
+    return pids
+
+
+def _kill_pids(pids):
+    """SIGTERM, then SIGKILL to whatever is left after 2 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
             try:
-                os.killpg(pgid, signal.SIGKILL)
+                os.kill(pid, sig)
             except ProcessLookupError:
                 pass
-        else:
-            proc.kill()
-        proc.wait(timeout=5)
-    if pgid:
-        # sessions whose leader is gone: one more time, hard
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            pids = [p for p in pids if Path('/proc/%d' % p).exists() and
+                    _state(p) != 'Z']
+            if not pids:
+                return
+            time.sleep(0.05)
+
+
+def _state(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except (OSError, IndexError):
+        return 'Z'
 
 
 # vsftpd.conf for the test servers; see start_vsftpd.  Every option is
@@ -784,10 +795,8 @@ class FlowmasqNet:
         self._stopped = True
         for p in self.procs:
             try:
-                if getattr(p, 'fm_kill_group', False):
-                    # a daemon with children of its own (vsftpd's sessions):
-                    # its process group, which mnexec -d made its own
-                    _kill_group(p)
+                if getattr(p, 'fm_stop', None):
+                    p.fm_stop()       # e.g. vsftpd and its sessions
                 elif p.poll() is None:
                     p.kill()
                     p.wait(timeout=5)
@@ -1041,8 +1050,8 @@ class FlowmasqNet:
     def start_vsftpd(self, host, root_dir, port=21, pasv_min=30000,
                      pasv_max=30099, extra=None):
         """Start a vsftpd of our own in ``host``, listening on its address
-        and ``port``; returns the process (its whole process group is killed
-        by :meth:`stop_vsftpd` or :meth:`stop`).
+        and ``port``; returns the process (it and its sessions are killed by
+        :meth:`stop_vsftpd` or :meth:`stop`).
 
         Anonymous only (no password), chrooted into ``root_dir``, which is
         made root-owned and not writable by the ftp user (vsftpd refuses a
@@ -1097,8 +1106,7 @@ class FlowmasqNet:
                            stdin=subprocess.DEVNULL)
         finally:
             out.close()
-        p.fm_kill_group = True
-        p.fm_pgid = None
+        p.fm_stop = partial(self._kill_vsftpd, p)
         p.ftp_address, p.ftp_port = address, port
         p.ftp_root, p.ftp_upload = root, upload
         p.ftp_conf, p.ftp_log, p.ftp_out = conf_path, log_path, out_path
@@ -1116,18 +1124,25 @@ class FlowmasqNet:
             self.stop_vsftpd(p)
             raise FlowmasqError('vsftpd in %s not listening on %d after 10 s:'
                                 ' %s' % (host, port, tail(out_path)))
-        # mnexec -d made it a session (and process group) leader; its
-        # sessions are forked into the same group
-        try:
-            if os.getpgid(p.pid) == p.pid:
-                p.fm_pgid = p.pid
-        except ProcessLookupError:
-            pass
         return p
+
+    @staticmethod
+    def _kill_vsftpd(proc):
+        # every session is a process of its own session (setsid) that
+        # outlives the listener: find them all by their command line, which
+        # names this run's own config file
+        pids = _pids_running(['vsftpd', str(proc.ftp_conf)])
+        if proc.poll() is None and proc.pid not in pids:
+            pids.append(proc.pid)
+        _kill_pids(pids)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
 
     def stop_vsftpd(self, proc):
         """Stop a server from :meth:`start_vsftpd` and its sessions."""
-        _kill_group(proc)
+        self._kill_vsftpd(proc)
         if proc in self.procs:
             self.procs.remove(proc)
 
