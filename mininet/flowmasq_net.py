@@ -89,6 +89,159 @@ def sha256_file(path):
     return h.hexdigest()
 
 
+def make_random_file(path, size):
+    """Write ``size`` random bytes to path (world-readable); returns their
+    sha256 (hex)."""
+    h = hashlib.sha256()
+    with open(path, 'wb') as f:
+        left = size
+        while left > 0:
+            chunk = os.urandom(min(left, 1 << 20))
+            h.update(chunk)
+            f.write(chunk)
+            left -= len(chunk)
+    os.chmod(path, 0o644)
+    return h.hexdigest()
+
+
+def sha256_or_none(path):
+    """sha256 of a file, or None when it does not exist."""
+    try:
+        return sha256_file(path)
+    except FileNotFoundError:
+        return None
+
+
+def _pids_running(argv):
+    """Pids of the processes whose command line is exactly ``argv``."""
+    want = '\0'.join(argv).encode() + b'\0'
+    pids = []
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/cmdline' % entry, 'rb') as f:
+                if f.read() == want:
+                    pids.append(int(entry))
+        except OSError:
+            pass
+    return pids
+
+
+def _kill_pids(pids):
+    """SIGTERM, then SIGKILL to whatever is left after 2 s."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            pids = [p for p in pids if Path('/proc/%d' % p).exists() and
+                    _state(p) != 'Z']
+            if not pids:
+                return
+            time.sleep(0.05)
+
+
+def _state(pid):
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except (OSError, IndexError):
+        return 'Z'
+
+
+# vsftpd.conf for the test servers; see start_vsftpd.  Every option is
+# spelled out so that nothing depends on Debian's /etc/vsftpd.conf.
+VSFTPD_CONF = """\
+# written by flowmasq_net.start_vsftpd for host {host}
+listen=YES
+listen_ipv6=NO
+listen_address={address}
+listen_port={port}
+background=NO
+# the system's sandboxing does not work in every container
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+secure_chroot_dir={empty}
+# anonymous only, chrooted into anon_root (not writable by ftp), uploads into
+# its subdirectory upload/ (owned by ftp)
+anonymous_enable=YES
+no_anon_password=YES
+ftp_username=ftp
+anon_root={root}
+local_enable=NO
+guest_enable=NO
+write_enable=YES
+anon_upload_enable=YES
+anon_mkdir_write_enable=YES
+anon_other_write_enable=YES
+anon_world_readable_only=YES
+anon_umask=022
+chown_uploads=NO
+anon_max_rate=0
+# both data-connection modes; PASV advertises the control connection's local
+# address (no pasv_address); PORT/EPRT data leave from port 20 and only to
+# the control connection's peer (port_promiscuous=NO: vsftpd's own FTP-bounce
+# check)
+pasv_enable=YES
+pasv_min_port={pasv_min}
+pasv_max_port={pasv_max}
+pasv_promiscuous=NO
+port_enable=YES
+connect_from_port_20=YES
+ftp_data_port={data_port}
+port_promiscuous=NO
+# every command and reply, and the transfers, in our own log
+xferlog_enable=YES
+xferlog_std_format=NO
+log_ftp_protocol=YES
+vsftpd_log_file={log}
+dual_log_enable=NO
+syslog_enable=NO
+# no TLS, no PAM, no tcp_wrappers, no user lists
+ssl_enable=NO
+tcp_wrappers=NO
+userlist_enable=NO
+pam_service_name=vsftpd
+dirmessage_enable=NO
+hide_ids=NO
+use_localtime=NO
+ftpd_banner=flowmasq test vsftpd
+idle_session_timeout=600
+data_connection_timeout=300
+accept_timeout=60
+connect_timeout=60
+max_clients=0
+max_per_ip=0
+"""
+
+_VSFTPD_LINE = re.compile(
+    r'\[pid (\d+)\](?: \[([^\]]*)\])? ([A-Z][A-Za-z ]*?): '
+    r'Client "([^"]*)"(?:, (.*))?$')
+
+
+def parse_vsftpd_log(text):
+    """vsftpd log lines (log_ftp_protocol=YES) as dicts: pid, user (or None),
+    kind ('CONNECT', 'FTP command', 'FTP response', 'OK DOWNLOAD', ...),
+    client (address), text (the quoted command or reply, or the rest)."""
+    out = []
+    for line in text.splitlines():
+        m = _VSFTPD_LINE.search(line)
+        if not m:
+            continue
+        rest = m.group(5) or ''
+        if rest.startswith('"') and rest.endswith('"'):
+            rest = rest[1:-1]
+        out.append({'pid': int(m.group(1)), 'user': m.group(2),
+                    'kind': m.group(3), 'client': m.group(4), 'text': rest,
+                    'line': line})
+    return out
+
+
 def tail(path, lines=60):
     try:
         with open(path, 'r', errors='replace') as f:
@@ -397,6 +550,102 @@ print('REPLY %s:%d %s' % (peer[0], peer[1], data.decode('utf-8', 'replace')))
 '''
 
 
+FTP_RAW_CLIENT = r"""
+# A scripted FTP control session, byte for byte: argv[1] server, argv[2]
+# port, argv[3] a JSON list of steps:
+#   ["send", text]    send exactly these bytes (no CRLF added), TCP_NODELAY
+#   ["recv"] or ["recv", seconds]  read one complete reply (multi-line
+#                     aware; default wait 4 s), print it (null: none came)
+#   ["sleep", s]
+#   ["listen", addr, port]  accept one data connection there in the
+#                     background (for 10 s), read it to EOF, print who
+#                     connected
+# Prints JSON lines: {"event": ..., ...}; a broken control connection is an
+# "error" event, not a crash.  Exit 0 unless the control connection could
+# not be opened.
+import json, socket, sys, threading, time
+server, port, steps = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+def emit(**kw):
+    print(json.dumps(kw), flush=True)
+try:
+    c = socket.create_connection((server, port), timeout=10)
+except OSError as e:
+    emit(event='connect-failed', error=str(e))
+    sys.exit(2)
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+emit(event='connected', local='%s:%d' % c.getsockname())
+buf = b''
+def recv_reply(wait):
+    global buf
+    lines = []
+    c.settimeout(wait)
+    while True:
+        while b'\r\n' not in buf:
+            try:
+                data = c.recv(4096)
+            except socket.timeout:
+                return None
+            if not data:
+                emit(event='error', error='control connection closed')
+                return '\n'.join(lines) or None
+            buf += data
+        line, buf = buf.split(b'\r\n', 1)
+        line = line.decode('latin-1')
+        lines.append(line)
+        # a reply ends with "ddd " (multi-line ones start with "ddd-")
+        if len(line) >= 4 and line[:3].isdigit() and line[3] == ' ' and \
+                (len(lines) == 1 or line[:3] == lines[0][:3]):
+            return '\n'.join(lines)
+def serve(addr, lport):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, lport))
+    s.listen(1)
+    s.settimeout(10)
+    emit(event='listening', addr=addr, port=lport)
+    try:
+        d, peer = s.accept()
+    except socket.timeout:
+        emit(event='no-data-connection', port=lport)
+        return
+    n = 0
+    d.settimeout(10)
+    while True:
+        try:
+            chunk = d.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        n += len(chunk)
+    emit(event='data-connection', port=lport, peer='%s:%d' % peer, bytes=n)
+threads = []
+for step in steps:
+    try:
+        if step[0] == 'send':
+            c.sendall(step[1].encode('latin-1'))
+            emit(event='sent', text=step[1])
+        elif step[0] == 'recv':
+            emit(event='reply',
+                 text=recv_reply(step[1] if len(step) > 1 else 4.0))
+        elif step[0] == 'sleep':
+            time.sleep(step[1])
+        elif step[0] == 'listen':
+            t = threading.Thread(target=serve, args=(step[1], step[2]),
+                                 daemon=True)
+            t.start()
+            threads.append(t)
+            time.sleep(0.2)
+    except OSError as e:
+        emit(event='error', step=step[0], error=str(e))
+        break
+for t in threads:
+    t.join(15)
+c.close()
+emit(event='closed')
+"""
+
+
 class FlowmasqNet:
     """Controller + Mininet topology, started and torn down together."""
 
@@ -546,7 +795,9 @@ class FlowmasqNet:
         self._stopped = True
         for p in self.procs:
             try:
-                if p.poll() is None:
+                if getattr(p, 'fm_stop', None):
+                    p.fm_stop()       # e.g. vsftpd and its sessions
+                elif p.poll() is None:
                     p.kill()
                     p.wait(timeout=5)
             except Exception:  # pylint: disable=broad-except
@@ -793,6 +1044,236 @@ class FlowmasqNet:
             'speed=%{speed_download} time=%{time_total}', url],
             timeout=timeout + 10)
         return rc, (out + err).strip()
+
+    # -- FTP (vsftpd in a host, lftp and curl as clients) -----------------
+
+    def start_vsftpd(self, host, root_dir, port=21, pasv_min=30000,
+                     pasv_max=30099, extra=None):
+        """Start a vsftpd of our own in ``host``, listening on its address
+        and ``port``; returns the process (it and its sessions are killed by
+        :meth:`stop_vsftpd` or :meth:`stop`).
+
+        Anonymous only (no password), chrooted into ``root_dir``, which is
+        made root-owned and not writable by the ftp user (vsftpd refuses a
+        writable chroot); uploads go to ``root_dir/upload`` (owned by ftp).
+        PASV on ports pasv_min..pasv_max with the control connection's
+        address; PORT/EPRT data from port ``port - 1`` (20); every command
+        and reply in the log.  ``extra``: {option: value} overriding or
+        adding vsftpd.conf lines.  The process carries ftp_address,
+        ftp_port, ftp_root, ftp_upload, ftp_conf, ftp_log (Paths)."""
+        address = self.host(host).IP()
+        root = Path(root_dir)
+        root.mkdir(parents=True, exist_ok=True)
+        os.chown(root, 0, 0)
+        os.chmod(root, 0o755)
+        upload = root / 'upload'
+        upload.mkdir(exist_ok=True)
+        import pwd  # pylint: disable=import-outside-toplevel
+        ftp_user = pwd.getpwnam('ftp')
+        os.chown(upload, ftp_user.pw_uid, ftp_user.pw_gid)
+        os.chmod(upload, 0o755)
+        # vsftpd changes into anon_root as the ftp user: the directories
+        # above it (this run's workdir is 0700) must be searchable
+        for parent in [root] + list(root.parents):
+            if parent == Path('/'):
+                break
+            mode = parent.stat().st_mode
+            if not mode & 0o001:
+                os.chmod(parent, (mode & 0o7777) | 0o111)
+        empty = self.workdir / 'vsftpd-empty'
+        empty.mkdir(exist_ok=True)
+        os.chmod(empty, 0o555)
+        stem = 'vsftpd-%s-%d' % (host, port)
+        conf_path = self.workdir / (stem + '.conf')
+        log_path = self.workdir / (stem + '.log')
+        out_path = self.workdir / (stem + '.out')
+        log_path.write_text('')
+        text = VSFTPD_CONF.format(host=host, address=address, port=port,
+                                  empty=empty, root=root, pasv_min=pasv_min,
+                                  pasv_max=pasv_max, data_port=port - 1,
+                                  log=log_path)
+        if extra:
+            keep = [l for l in text.splitlines()
+                    if l.split('=', 1)[0] not in extra]
+            text = '\n'.join(keep + ['%s=%s' % kv for kv in extra.items()])
+            text += '\n'
+        conf_path.write_text(text)
+        os.chmod(conf_path, 0o600)   # vsftpd wants it owned by its user
+        out = open(out_path, 'wb')
+        try:
+            p = self.popen(host, ['vsftpd', str(conf_path)], stdout=out,
+                           stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+        finally:
+            out.close()
+        p.fm_stop = partial(self._kill_vsftpd, p)
+        p.ftp_address, p.ftp_port = address, port
+        p.ftp_root, p.ftp_upload = root, upload
+        p.ftp_conf, p.ftp_log, p.ftp_out = conf_path, log_path, out_path
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if p.poll() is not None:
+                raise FlowmasqError('vsftpd in %s exited with %s: %s'
+                                    % (host, p.returncode, tail(out_path)))
+            out_, _, _ = self.pexec(host, ['ss', '-ltnH', 'sport', '=',
+                                           ':%d' % port], timeout=5)
+            if out_.strip():
+                break
+            time.sleep(0.1)
+        else:
+            self.stop_vsftpd(p)
+            raise FlowmasqError('vsftpd in %s not listening on %d after 10 s:'
+                                ' %s' % (host, port, tail(out_path)))
+        return p
+
+    @staticmethod
+    def _kill_vsftpd(proc):
+        # every session is a process of its own session (setsid) that
+        # outlives the listener: find them all by their command line, which
+        # names this run's own config file
+        pids = _pids_running(['vsftpd', str(proc.ftp_conf)])
+        if proc.poll() is None and proc.pid not in pids:
+            pids.append(proc.pid)
+        _kill_pids(pids)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            pass
+
+    def stop_vsftpd(self, proc):
+        """Stop a server from :meth:`start_vsftpd` and its sessions."""
+        self._kill_vsftpd(proc)
+        if proc in self.procs:
+            self.procs.remove(proc)
+
+    @staticmethod
+    def vsftpd_log_offset(proc):
+        """The current end of a server's log (for :meth:`vsftpd_log`)."""
+        try:
+            return proc.ftp_log.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    @staticmethod
+    def vsftpd_log(proc, since=0):
+        """The server's log entries (:func:`parse_vsftpd_log`) written after
+        byte offset ``since``."""
+        with open(proc.ftp_log, 'rb') as f:
+            f.seek(since)
+            text = f.read().decode('utf-8', 'replace')
+        return parse_vsftpd_log(text)
+
+    def lftp(self, host, server, commands, passive=True, port=21,
+             limit_rate=None, settings=None, timeout=120):
+        """Run lftp in ``host``: one anonymous session to server:port, then
+        ``commands`` (lftp commands, one control connection for all of
+        them).  ``passive``: ftp:passive-mode on (PASV) or off (PORT);
+        ``limit_rate``: bytes per second (net:limit-rate); ``settings``:
+        more {setting: value}.  Exits at the first failing command.
+        Returns (exit code, output with the protocol exchange)."""
+        opts = {
+            'cmd:fail-exit': 'yes',
+            'ftp:ssl-allow': 'no',
+            'ftp:passive-mode': 'on' if passive else 'off',
+            'ftp:prefer-epsv': 'no',
+            'net:max-retries': '1',
+            'net:persist-retries': '0',
+            'net:reconnect-interval-base': '1',
+            'net:timeout': '10',
+            'net:limit-rate': str(int(limit_rate or 0)),
+            'xfer:clobber': 'on',
+            'dns:order': 'inet',
+        }
+        opts.update(settings or {})
+        lines = ['set %s %s' % kv for kv in opts.items()]
+        lines.append('debug -t 3')
+        lines.append('open -u anonymous,flowmasq@ ftp://%s:%d'
+                     % (server, port))
+        lines.extend(commands)
+        self._lftp_n = getattr(self, '_lftp_n', 0) + 1
+        script = self.script('lftp-%d.lftp' % self._lftp_n,
+                             '\n'.join(lines) + '\n')
+        out, err, rc = self.pexec(host, ['lftp', '-f', script],
+                                  timeout=timeout)
+        return rc, (out + err)
+
+    def lftp_get(self, host, server, remote, local, passive=True, port=21,
+                 limit_rate=None, timeout=120):
+        """Download ``remote`` into ``local`` with lftp; returns (exit code,
+        output, sha256 of ``local`` or None)."""
+        local = Path(local)
+        if local.exists():
+            local.unlink()
+        rc, out = self.lftp(host, server, ['get %s -o %s' % (remote, local)],
+                            passive=passive, port=port,
+                            limit_rate=limit_rate, timeout=timeout)
+        return rc, out, sha256_or_none(local)
+
+    def lftp_put(self, host, server, local, remote, server_path,
+                 passive=True, port=21, limit_rate=None, timeout=120):
+        """Upload ``local`` as ``remote`` (e.g. 'upload/x.bin') with lftp;
+        returns (exit code, output, sha256 of the server's copy
+        ``server_path`` or None)."""
+        server_path = Path(server_path)
+        if server_path.exists():
+            server_path.unlink()
+        rc, out = self.lftp(host, server, ['put %s -o %s' % (local, remote)],
+                            passive=passive, port=port,
+                            limit_rate=limit_rate, timeout=timeout)
+        return rc, out, sha256_or_none(server_path)
+
+    def _curl_ftp(self, host, args, active, eprt, epsv, limit_rate, timeout):
+        cmd = ['curl', '--noproxy', '*', '-sS', '-v', '--max-time',
+               str(int(timeout)), '--connect-timeout', '10', '-w',
+               'rc_code=%{response_code} size_dl=%{size_download} '
+               'size_ul=%{size_upload} time=%{time_total}\n']
+        cmd += ['--ftp-port', '-'] if active else ['--ftp-pasv']
+        if not eprt:
+            cmd.append('--disable-eprt')
+        if not epsv:
+            cmd.append('--disable-epsv')
+        if limit_rate:
+            cmd += ['--limit-rate', str(int(limit_rate))]
+        out, err, rc = self.pexec(host, cmd + args, timeout=timeout + 10)
+        return rc, (out + err)
+
+    def curl_ftp_get(self, host, url, local, active=False, eprt=True,
+                     epsv=True, limit_rate=None, timeout=120):
+        """Download ftp:// ``url`` into ``local`` with curl: passive (EPSV,
+        then PASV; ``epsv=False``: PASV only) or ``active`` (``--ftp-port
+        -``: EPRT, then PORT; ``eprt=False``: PORT only).  Returns (exit
+        code, verbose output, sha256 of ``local`` or None)."""
+        local = Path(local)
+        if local.exists():
+            local.unlink()
+        rc, out = self._curl_ftp(host, ['-o', str(local), url], active, eprt,
+                                 epsv, limit_rate, timeout)
+        return rc, out, sha256_or_none(local)
+
+    def curl_ftp_put(self, host, url, local, server_path, active=False,
+                     eprt=True, epsv=True, limit_rate=None, timeout=120):
+        """Upload ``local`` to ftp:// ``url`` (curl -T); returns (exit code,
+        verbose output, sha256 of the server's copy or None)."""
+        server_path = Path(server_path)
+        if server_path.exists():
+            server_path.unlink()
+        rc, out = self._curl_ftp(host, ['-T', str(local), url], active, eprt,
+                                 epsv, limit_rate, timeout)
+        return rc, out, sha256_or_none(server_path)
+
+    def ftp_raw(self, host, server, steps, port=21, timeout=60):
+        """A scripted control session from ``host`` (see FTP_RAW_CLIENT for
+        the steps); returns (exit code, list of event dicts, raw output)."""
+        script = self.script('ftp_raw.py', FTP_RAW_CLIENT)
+        out, err, rc = self.pexec(host, [PY, script, server, str(port),
+                                         json.dumps(steps)], timeout=timeout)
+        events = []
+        for line in out.splitlines():
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                pass
+        return rc, events, out + err
 
     def start_udp_echo(self, port=7777):
         """A UDP echo server on ext:port (prints the peers it saw)."""

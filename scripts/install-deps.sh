@@ -12,6 +12,7 @@ PACKAGES=(
   openvswitch-switch mininet
   iperf3 curl tcpdump ethtool socat traceroute iputils-ping
   python3-pytest
+  vsftpd lftp
   iproute2 procps psmisc
 )
 
@@ -42,6 +43,44 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   echo "install-deps: all packages present"
 fi
+
+# vsftpd: the FTP tests start their own servers inside Mininet hosts, with
+# their own config files.  The Debian package's system service (which the
+# package may enable and start on install) must not listen on the machine's
+# own interfaces: stop and disable it.  Only the system instance is touched:
+# /usr/sbin/vsftpd [/etc/vsftpd.conf] in the root network namespace, never a
+# test's "vsftpd <its own config>" in a Mininet host.
+stop_system_vsftpd() {
+  [ -x /usr/sbin/vsftpd ] || return 0
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    $SUDO systemctl disable --now vsftpd.service >/dev/null 2>&1 || true
+  else
+    if command -v update-rc.d >/dev/null 2>&1; then
+      $SUDO update-rc.d vsftpd disable >/dev/null 2>&1 || true
+    fi
+    if [ -x /etc/init.d/vsftpd ]; then
+      # stops the pid in /var/run/vsftpd/vsftpd.pid only
+      $SUDO /etc/init.d/vsftpd stop </dev/null >/dev/null 2>&1 || true
+    fi
+  fi
+  local root_ns pid cmd
+  # init's network namespace; where /proc/1 is not readable (some
+  # containers), this script's own
+  root_ns=$(readlink /proc/1/ns/net 2>/dev/null ||
+            readlink "/proc/$$/ns/net" 2>/dev/null || true)
+  for pid in $(pgrep -x vsftpd || true); do
+    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+    case "$cmd" in
+      "/usr/sbin/vsftpd " | "/usr/sbin/vsftpd /etc/vsftpd.conf ") ;;
+      *) continue ;;
+    esac
+    [ -n "$root_ns" ] || continue
+    [ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$root_ns" ] || continue
+    echo "install-deps: stopping the system vsftpd (pid $pid)"
+    $SUDO kill "$pid" 2>/dev/null || true
+  done
+}
+stop_system_vsftpd
 
 # Open vSwitch: start it if ovsdb/vswitchd are not answering.  There may be no
 # OVS kernel module: bridges then use the userspace datapath (netdev), which
