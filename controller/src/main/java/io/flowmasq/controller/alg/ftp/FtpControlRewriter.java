@@ -125,9 +125,11 @@ public final class FtpControlRewriter {
             long frontier = buffer.frontier();
             boolean fresh = Seq32.after(end, frontier) || (fin && end == frontier && buffer.heldBytes() > 0);
             if (!fresh || log.overlaps(s, oldLength)) {
+                // Old bytes only (a FIN goes along only when nothing after them is left out).
                 RewriteLog.Replay r = log.replay(s, payload, oldLength);
-                return new SegmentOutcome(SegmentOutcome.Kind.RETRANSMISSION, r.bytes().length > 0 || (fin && oldLength == n), r.seq(),
-                        r.bytes(), fin && oldLength == n, r.lengthDiff(), 0, 0, 0, 0, 0, buffer.heldBytes());
+                boolean finToo = fin && oldLength == n;
+                return new SegmentOutcome(SegmentOutcome.Kind.RETRANSMISSION, r.bytes().length > 0 || finToo, r.seq(),
+                        r.bytes(), finToo, r.lengthDiff(), 0, 0, 0, 0, 0, buffer.heldBytes());
             }
         }
         Chunked c = buffer.feed(s, payload, fin, now);

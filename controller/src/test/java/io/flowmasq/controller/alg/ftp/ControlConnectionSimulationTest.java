@@ -53,11 +53,12 @@ class ControlConnectionSimulationTest {
             int p = 1024 + r.nextInt(64_000);
             int hi = p >> 8;
             int lo = p & 0xff;
+            String ports = "," + hi + "," + lo + "\r\n";
             switch (r.nextInt(12)) {
-                case 0 -> s.add(new Pair("PORT 10,0,0,11," + hi + "," + lo + "\r\n", "PORT 203,0,113,1," + hi + "," + lo + "\r\n"));
+                case 0 -> s.add(new Pair("PORT 10,0,0,11" + ports, "PORT 203,0,113,1" + ports));
                 case 1 -> s.add(new Pair("EPRT |1|10.0.0.11|" + p + "|\r\n", "EPRT |1|203.0.113.1|" + p + "|\r\n"));
-                case 2 -> s.add(new Pair("PORT 192,168,100,200," + hi + "," + lo + "\r\n", "PORT 1,2,3,4," + hi + "," + lo + "\r\n"));
-                case 3 -> s.add(new Pair("port 10,0,0,11," + hi + "," + lo + "\r\n", "port 203,0,113,1," + hi + "," + lo + "\r\n"));
+                case 2 -> s.add(new Pair("PORT 192,168,100,200" + ports, "PORT 1,2,3,4" + ports));
+                case 3 -> s.add(new Pair("port 10,0,0,11" + ports, "port 203,0,113,1" + ports));
                 case 4 -> s.add(same("PORT 192,0,2,1,0,25\r\n")); // bounce: refused
                 case 5 -> s.add(same("USER PORT 10,0,0,11," + hi + "," + lo + "\r\n")); // slipstream
                 case 6 -> s.add(same("RETR pub/file-" + i + "-with-a-rather-longer-name.tar.gz\r\n"));
@@ -143,7 +144,8 @@ class ControlConnectionSimulationTest {
             List<int[]> changed = new ArrayList<>();
             for (Pair p : script) {
                 if (p.changed()) {
-                    changed.add(new int[] {o.length(), o.length() + p.orig().length(), p.expected().length() - p.orig().length()});
+                    int diff = p.expected().length() - p.orig().length();
+                    changed.add(new int[] {o.length(), o.length() + p.orig().length(), diff});
                 }
                 o.append(p.orig());
                 e.append(p.expected());

@@ -76,7 +76,8 @@ class TcpSegmentRewriterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "A", "PORT 1,2,3,4,0,1\r\n", "odd length payload\r\n!", "227 Entering Passive Mode (1,2,3,4,5,6).\r\n"})
+    @ValueSource(strings = {"", "A", "PORT 1,2,3,4,0,1\r\n", "odd length payload\r\n!",
+        "227 Entering Passive Mode (1,2,3,4,5,6).\r\n"})
     void checksumsAreRightForAnyLength(String payload) {
         byte[] in = command("PORT 192,168,100,200,195,80\r\n").frame();
         byte[] out = TcpSegmentRewriter.rewrite(in, outbound(in).payload(ascii(payload)).build()).frame();
