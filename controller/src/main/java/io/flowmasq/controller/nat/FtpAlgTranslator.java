@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * no expectation (FTP bounce); only commands at the start of a line are seen (slipstreaming); one
  * unused expectation per control connection, accepting only the control connection's server, expiring
  * after {@link #EXPECTATION_SECONDS} unused. A control connection whose flow goes idle while one of its
- * data connections lives is kept (its flow re-added), so a long transfer does not cost the session.
+ * data connections lives, or less than one idle period after the last one ended, is kept (its flow
+ * re-added), so a long transfer does not cost the session.
  */
 final class FtpAlgTranslator {
     private static final Logger LOG = LoggerFactory.getLogger(FtpAlgTranslator.class);
@@ -126,7 +127,7 @@ final class FtpAlgTranslator {
         BindingSpec spec = b.spec().withIdleTimeout(BindingState.TRANSITORY.idleTimeout(Protocol.TCP, config.timers()));
         b = b.with(spec, BindingState.TRANSITORY);
         table.replace(b);
-        Session s = new Session(b, inside, ref.inPort(), ip.ethSrc(), nextHopMac, server);
+        Session s = new Session(b, inside, ref.inPort(), ip.ethSrc(), nextHopMac, server, TcpView.of(ref.data()).seq());
         byControl.put(b.id(), s);
         byInside.put(new ConnectionKey(b.inside(), server), s);
         byPublic.put(new ConnectionKey(b.external(), server), s);
@@ -191,19 +192,24 @@ final class FtpAlgTranslator {
      * The control connection's outbound flow went idle. While one of its data connections lives, the
      * flow is re-added and the binding kept (long transfers must not cost the session); empty otherwise.
      */
-    Optional<List<OFMessage>> keepAlive(long bindingId) {
+    Optional<List<OFMessage>> keepAlive(long bindingId, long now) {
         Session s = byControl.get(bindingId);
         if (s == null) {
             return Optional.empty();
         }
         s.children.removeIf(id -> table.byId(id).isEmpty());
-        if (s.children.isEmpty()) {
+        Binding b = table.byId(bindingId).orElseThrow();
+        // a client may still be reading what its data connection delivered (rate-limited, slow disk) when
+        // that binding idles out: the control connection gets one more idle period after its last child
+        boolean childJustEnded = s.lastChildEndedAt >= 0
+                && now - s.lastChildEndedAt < b.spec().idleTimeout() * 1000L;
+        if (s.children.isEmpty() && !childJustEnded) {
             return Optional.empty();
         }
-        Binding b = table.byId(bindingId).orElseThrow();
         counters.increment("alg.ftp.control_kept_alive");
-        LOG.info("switch {}: FTP control binding {} idle but {} data connection(s) live: kept", config.name(),
-                bindingId, s.children.size());
+        LOG.info("switch {}: FTP control binding {} idle but {}: kept", config.name(), bindingId,
+                s.children.isEmpty() ? "its data connection ended " + (now - s.lastChildEndedAt) + " ms ago"
+                        : s.children.size() + " data connection(s) live");
         return Optional.of(List.of(compiler.reinstallAlgOutbound(b.spec())));
     }
 
@@ -212,6 +218,7 @@ final class FtpAlgTranslator {
         Session parent = parentOf.remove(b.id());
         if (parent != null) {
             parent.children.remove(b.id());
+            parent.lastChildEndedAt = now;
             if (parent.pendingExpectation == b.id()) {
                 parent.pendingExpectation = -1;
             }
@@ -305,12 +312,13 @@ final class FtpAlgTranslator {
         final OFPort clientPort;
         final MacAddress clientMac;
         final MacAddress nextHopMac;
-        final FtpControlRewriter commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER);
-        final FtpControlRewriter replies = new FtpControlRewriter(FtpControlRewriter.Role.SERVER_TO_CLIENT_LEARN);
+        final FtpControlRewriter commands;
+        FtpControlRewriter replies; // from the server's SYN-ACK, which gives its first sequence number
         final SeqAdjust outAdjust = new SeqAdjust();
         final SeqAdjust inAdjust = new SeqAdjust();
         final Set<Long> children = new LinkedHashSet<>();
         long pendingExpectation = -1;
+        long lastChildEndedAt = -1;
         PassiveExpectation passive;
         byte[] lastOutbound;
         byte[] lastInbound;
@@ -318,7 +326,7 @@ final class FtpAlgTranslator {
         final List<OFMessage> sideEffects = new ArrayList<>();
 
         Session(Binding control, InsideConfig inside, OFPort clientPort, MacAddress clientMac, MacAddress nextHopMac,
-                Endpoint server) {
+                Endpoint server, long clientIsn) {
             this.controlId = control.id();
             this.client = control.inside();
             this.external = control.external();
@@ -327,6 +335,7 @@ final class FtpAlgTranslator {
             this.clientPort = clientPort;
             this.clientMac = clientMac;
             this.nextHopMac = nextHopMac;
+            this.commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER, clientIsn + 1);
         }
 
         /** Client to server: commands (PORT/EPRT rewritten), NAT of the source, seq/ack shifted. */
@@ -334,19 +343,18 @@ final class FtpAlgTranslator {
             this.now = now;
             sideEffects.clear();
             TcpView seg = TcpView.of(ref.data());
-            trackState(ip.tcpFlags(), false);
-            SegmentOutcome o = commands.onSegment(seg.seq(), seg.payload(), now, this);
-            if (o.lengthDiff() != 0) {
-                outAdjust.recordChange(o.seq(), o.lengthDiff());
-            }
+            List<OFMessage> out = new ArrayList<>(trackState(seg.flags(), false));
             lastOutbound = ref.data();
-            List<OFMessage> out = new ArrayList<>(sideEffects);
-            if (o.sendSegment()) {
-                byte[] frame = TcpSegmentRewriter.rewrite(ref.data(), new TcpSegmentRewriter.Rewrite(
-                        config.outside().mac(), nextHopMac, external.address(), server.address(), external.port(),
-                        server.port(), outAdjust.adjustSeq(o.seq()), inAdjust.adjustAck(seg.ack()), o.payload(),
-                        true, seg.syn(), null));
-                out.add(compiler.sendFrame(config.outside().port(), frame));
+            if (seg.syn()) {
+                out.add(toServer(ref.data(), seg.seq(), seg.ack(), seg.payload(), seg.flags(), true));
+            } else {
+                SegmentOutcome o = commands.onSegment(seg.seq(), seg.payload(), seg.fin(), now, this);
+                count(o);
+                out.addAll(sideEffects);
+                if (o.send()) {
+                    outAdjust.recordChange(o.seq(), o.lengthDiff());
+                    out.add(toServer(ref.data(), o.seq(), seg.ack(), o.payload(), finAs(seg.flags(), o.fin()), false));
+                }
             }
             out.addAll(napt.dropped(ref));
             return out;
@@ -357,42 +365,87 @@ final class FtpAlgTranslator {
             this.now = now;
             sideEffects.clear();
             TcpView seg = TcpView.of(ref.data());
-            List<OFMessage> out = new ArrayList<>(trackState(ip.tcpFlags(), true));
-            SegmentOutcome o = replies.onSegment(seg.seq(), seg.payload(), now, this);
-            if (o.lengthDiff() != 0) {
-                inAdjust.recordChange(o.seq(), o.lengthDiff());
-            }
+            List<OFMessage> out = new ArrayList<>(trackState(seg.flags(), true));
             lastInbound = ref.data();
-            out.addAll(sideEffects);
-            if (o.sendSegment()) {
-                out.add(compiler.sendFrame(clientPort, inboundFrame(ref.data(), o.seq(), seg.ack(), o.payload(),
-                        seg.syn())));
+            if (seg.syn()) {
+                if (replies == null) {
+                    replies = new FtpControlRewriter(FtpControlRewriter.Role.SERVER_TO_CLIENT_LEARN, seg.seq() + 1);
+                }
+                out.add(toClient(ref.data(), seg.seq(), seg.ack(), seg.payload(), seg.flags(), true));
+            } else if (replies == null) {
+                counters.increment("alg.ftp.data_before_syn_ack"); // no server ISN yet: cannot follow the stream
+            } else {
+                SegmentOutcome o = replies.onSegment(seg.seq(), seg.payload(), seg.fin(), now, this);
+                count(o);
+                out.addAll(sideEffects);
+                if (o.send()) {
+                    inAdjust.recordChange(o.seq(), o.lengthDiff());
+                    out.add(toClient(ref.data(), o.seq(), seg.ack(), o.payload(), finAs(seg.flags(), o.fin()), false));
+                }
             }
             out.addAll(napt.dropped(ref));
             return out;
         }
 
-        private byte[] inboundFrame(byte[] original, long seq, long ack, byte[] payload, boolean syn) {
-            return TcpSegmentRewriter.rewrite(original, new TcpSegmentRewriter.Rewrite(inside.mac(), clientMac,
-                    server.address(), client.address(), server.port(), client.port(), inAdjust.adjustSeq(seq),
-                    outAdjust.adjustAck(ack), payload, true, syn, null));
+        private OFMessage toServer(byte[] frame, long seq, long ack, byte[] payload, int flags, boolean syn) {
+            byte[] rewritten = TcpSegmentRewriter.rewrite(frame, TcpSegmentRewriter.Rewrite.from(frame)
+                    .ethernet(config.outside().mac(), nextHopMac)
+                    .source(external.address(), external.port())
+                    .seq(outAdjust.adjustSeq(seq)).ack(inAdjust.adjustAck(ack)).payload(payload)
+                    .tcpFlags(flags).stripSackPermitted(syn).build()).frame();
+            return compiler.sendFrame(config.outside().port(), rewritten);
         }
 
+        private OFMessage toClient(byte[] frame, long seq, long ack, byte[] payload, int flags, boolean syn) {
+            byte[] rewritten = TcpSegmentRewriter.rewrite(frame, TcpSegmentRewriter.Rewrite.from(frame)
+                    .ethernet(inside.mac(), clientMac)
+                    .destination(client.address(), client.port())
+                    .seq(inAdjust.adjustSeq(seq)).ack(outAdjust.adjustAck(ack)).payload(payload)
+                    .tcpFlags(flags).stripSackPermitted(syn).build()).frame();
+            return compiler.sendFrame(clientPort, rewritten);
+        }
+
+        /** The segment's flags with FIN as the outcome says (a segment cut short must not carry it). */
+        private static int finAs(int flags, boolean fin) {
+            return fin ? flags | TcpFlags.FIN : flags & ~TcpFlags.FIN;
+        }
+
+        private void count(SegmentOutcome o) {
+            if (o.refused() > 0) {
+                counters.increment("alg.ftp.line_refused");
+            }
+            if (o.malformed() > 0) {
+                counters.increment("alg.ftp.line_malformed");
+            }
+            if (o.overlong() > 0) {
+                counters.increment("alg.ftp.line_overlong");
+            }
+            if (o.heldBytes() > 0) {
+                counters.increment("alg.ftp.segment_held");
+            }
+            if (o.kind() == SegmentOutcome.Kind.OUT_OF_ORDER) {
+                counters.increment("alg.ftp.out_of_order_dropped");
+            }
+        }
+
+        /** Held bytes whose continuation never came: sent as they were, on the last segment's headers. */
         List<OFMessage> releaseHeld(long now) {
             List<OFMessage> out = new ArrayList<>();
-            commands.releaseIfDue(now).ifPresent(h -> {
-                TcpView last = TcpView.of(lastOutbound);
-                out.add(compiler.sendFrame(config.outside().port(), TcpSegmentRewriter.rewrite(lastOutbound,
-                        new TcpSegmentRewriter.Rewrite(config.outside().mac(), nextHopMac, external.address(),
-                                server.address(), external.port(), server.port(), outAdjust.adjustSeq(h.seq()),
-                                inAdjust.adjustAck(last.ack()), h.payload(), true, false, null))));
-            });
-            replies.releaseIfDue(now).ifPresent(h -> out.add(compiler.sendFrame(clientPort,
-                    inboundFrame(lastInbound, h.seq(), TcpView.of(lastInbound).ack(), h.payload(), false))));
+            commands.releaseIfDue(now).ifPresent(h -> out.add(toServer(lastOutbound, h.seq(),
+                    TcpView.of(lastOutbound).ack(), h.payload(), plainData(lastOutbound), false)));
+            if (replies != null) {
+                replies.releaseIfDue(now).ifPresent(h -> out.add(toClient(lastInbound, h.seq(),
+                        TcpView.of(lastInbound).ack(), h.payload(), plainData(lastInbound), false)));
+            }
             if (!out.isEmpty()) {
                 counters.increment("alg.ftp.held_released");
             }
             return out;
+        }
+
+        /** The flags of a data segment cut from {@code frame}: no SYN, no FIN, no RST. */
+        private static int plainData(byte[] frame) {
+            return TcpView.of(frame).flags() & ~(TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
         }
 
         /** SYN-ACK from the server: established; FIN or RST either way: closing. Re-times the control flow. */
@@ -485,9 +538,8 @@ final class FtpAlgTranslator {
         }
 
         @Override
-        public void onPassiveReply(Endpoint announced, int port) {
-            IPv4Address address = announced == null || announced.address() == null ? server.address()
-                    : announced.address();
+        public void onPassiveReply(IPv4Address announced, int port) {
+            IPv4Address address = announced == null ? server.address() : announced;
             passive = new PassiveExpectation(new Endpoint(address, port), now + EXPECTATION_SECONDS * 1000L);
             counters.increment("alg.ftp.passive_announced");
             LOG.debug("switch {}: FTP client {} will connect to {} (passive)", config.name(), client, passive.server);
@@ -495,7 +547,15 @@ final class FtpAlgTranslator {
     }
 
     /** The TCP fields of a frame the rewriting needs: sequence, acknowledgement, flags, payload. */
-    private record TcpView(long seq, long ack, boolean syn, byte[] payload) {
+    private record TcpView(long seq, long ack, int flags, byte[] payload) {
+        boolean syn() {
+            return (flags & TcpFlags.SYN) != 0;
+        }
+
+        boolean fin() {
+            return (flags & TcpFlags.FIN) != 0;
+        }
+
         static TcpView of(byte[] frame) {
             int ip = 14;
             int ihl = (frame[ip] & 0x0f) * 4;
@@ -504,12 +564,12 @@ final class FtpAlgTranslator {
             long seq = readInt(frame, tcp + 4);
             long ack = readInt(frame, tcp + 8);
             int dataOffset = ((frame[tcp + 12] & 0xf0) >> 4) * 4;
-            boolean syn = (frame[tcp + 13] & 0x02) != 0;
+            int flags = ((frame[tcp + 12] & 0x01) << 8) | (frame[tcp + 13] & 0xff);
             int payloadStart = tcp + dataOffset;
             int payloadEnd = Math.min(frame.length, ip + totalLength);
             byte[] payload = payloadEnd > payloadStart
                     ? java.util.Arrays.copyOfRange(frame, payloadStart, payloadEnd) : new byte[0];
-            return new TcpView(seq, ack, syn, payload);
+            return new TcpView(seq, ack, flags, payload);
         }
 
         private static long readInt(byte[] b, int at) {

@@ -188,7 +188,7 @@ public final class NatEngine {
         }
         long id = Cookies.bindingId(removed.getCookie());
         if (removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT) {
-            Optional<List<OFMessage>> kept = ftp.keepAlive(id);
+            Optional<List<OFMessage>> kept = ftp.keepAlive(id, now);
             if (kept.isPresent()) {
                 return kept.get();
             }
