@@ -131,6 +131,41 @@ def demo_bindings(fm):
     return '%d bindings' % len(bindings)
 
 
+@step('FTP through the NAT: active (PORT) and passive downloads of 5 MB from '
+      'vsftpd on ext with lftp on h1 (the ALG rewrites PORT)')
+def demo_ftp(fm):
+    root = fm.workdir / 'demo-ftp'
+    root.mkdir(parents=True, exist_ok=True)
+    digest = fnet.make_random_file(root / 'file.bin', 5 * 1024 * 1024)
+    server = fm.start_vsftpd('ext', str(root))
+    try:
+        results = []
+        for passive in (False, True):
+            mode = 'passive' if passive else 'active'
+            rc, out, got = fm.lftp_get('h1', EXT_IP, 'file.bin',
+                                       fm.workdir / ('demo-ftp-%s.bin' % mode),
+                                       passive=passive, timeout=60)
+            print('h1$ lftp (%s) get file.bin: exit %d, sha256 %s' % (
+                mode, rc, 'match' if got == digest else 'MISMATCH'))
+            assert rc == 0 and got == digest, '%s download failed' % mode
+            results.append(mode)
+        seen = ['%s from %s: %s' % (e['kind'], e['client'], e['text'])
+                for e in fm.vsftpd_log(server)
+                if e['text'].startswith(('PORT ', 'EPRT ', 'PASV', '227 '))]
+        print('what vsftpd on ext saw (the PORT names the public address):')
+        for line in seen:
+            print('  ' + line)
+        assert any('PORT 203,0,113,1,' in l or 'EPRT |1|203.0.113.1|' in l
+                   for l in seen), 'the server never saw the public address'
+        rc, out, err = fm.natctl('bindings', '--inside', H1_IP, '--proto',
+                                 'tcp')
+        print('$ natctl bindings --inside %s --proto tcp\n%s' % (H1_IP,
+                                                               out.rstrip()))
+    finally:
+        fm.stop_vsftpd(server)
+    return 'active and passive 5 MB downloads, sha256 match'
+
+
 @step('Operate: natctl delete removes a binding and its flows; natctl add '
       'publishes h1:8080 at 203.0.113.1:8080')
 def demo_operate(fm):
@@ -251,6 +286,7 @@ def main():
             demo_bindings(fm)
             demo_flows(fm)
             demo_capture(fm)
+            demo_ftp(fm)
             demo_operate(fm)
         ok = all(r[1] for r in RESULTS)
         if not ok and up:
