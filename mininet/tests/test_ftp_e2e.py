@@ -36,6 +36,7 @@ The scripted sessions never leave their control connection idle for 5 s
 test fails (never skips) when something it needs is missing.
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -600,3 +601,78 @@ def test_slipstreamed_port_creates_nothing(fm, ftpd):
         assert not all_children(snaps), (
             'no PORT was sent, yet children appeared: %r'
             % all_children(snaps))
+
+
+# --------------------------------------------------------------------------
+# an inside server, published with a static binding (natctl add)
+
+INSIDE_PASV_MIN, INSIDE_PASV_MAX = 31000, 31099
+
+
+@pytest.fixture(scope='module')
+def inside_ftpd(fm):
+    """vsftpd on h1 (10.0.0.11) published at 203.0.113.1:21 by a static
+    binding made with natctl; its 227 replies name 10.0.0.11, which the
+    ALG rewrites.  Attributes: sha, up_path, up_sha, binding (the static
+    binding's document)."""
+    root = fm.workdir / 'inside-ftp-root'
+    server = fm.start_vsftpd('h1', root, pasv_min=INSIDE_PASV_MIN,
+                             pasv_max=INSIDE_PASV_MAX)
+    server.sha = {'big.bin': fnet.make_random_file(root / 'big.bin', BIG)}
+    server.up_path = fm.workdir / 'inside-upload-source.bin'
+    server.up_sha = fnet.make_random_file(server.up_path, BIG)
+    rc, out, err = fm.natctl('add', '--proto', 'tcp', '--inside',
+                             '%s:21' % H1_IP, '--public',
+                             '%s:21' % OUTSIDE_ADDRESS, '--json')
+    if rc != 0:
+        fm.stop_vsftpd(server)
+        pytest.fail('natctl add for the inside FTP server failed (%d): %s%s'
+                    % (rc, out, err), pytrace=False)
+    server.binding = json.loads(out)
+    yield server
+    fm.natctl('delete', server.binding['id'])
+    fm.stop_vsftpd(server)
+
+
+@pytest.mark.parametrize('passive', [True, False], ids=['passive', 'active'])
+def test_inside_server_download(fm, inside_ftpd, passive):
+    """ext downloads 20 MiB from the inside server through the static
+    binding: passive needs the 227 rewritten to 203.0.113.1 and an
+    expectation; active is the server's own outbound connection."""
+    with diag(fm, 'inside server download passive=%s' % passive):
+        off = fm.vsftpd_log_offset(inside_ftpd)
+        rc, out, got = fm.lftp_get('ext', OUTSIDE_ADDRESS, 'big.bin',
+                                   local(fm, 'inside-dl.bin'),
+                                   passive=passive)
+        view = ServerView(fm, inside_ftpd, off)
+        print(out[-3000:])
+        assert rc == 0, out[-3000:]
+        assert got == inside_ftpd.sha['big.bin'], 'corrupt download'
+        assert view.connects == [EXT_IP], view.connects
+        if passive:
+            pasv = view.commands('PASV')
+            assert pasv and pasv[0][1].startswith('227'), str(view)
+            # the server announced its own address; the client was told
+            # the public one (lftp connected there, or the transfer failed)
+            assert '10,0,0,11' in pasv[0][1], pasv
+
+
+def test_inside_server_upload_passive(fm, inside_ftpd):
+    with diag(fm, 'inside server upload'):
+        name = 'inside-up-%s.bin' % fm.of_version
+        rc, out = fm.lftp('ext', OUTSIDE_ADDRESS, [
+            'cd upload', 'put %s -o %s' % (inside_ftpd.up_path, name)],
+            passive=True)
+        print(out[-3000:])
+        assert rc == 0, out[-3000:]
+        assert fnet.sha256_or_none(inside_ftpd.ftp_upload / name) == \
+            inside_ftpd.up_sha, 'corrupt upload'
+
+
+def test_inside_server_epsv_with_curl(fm, inside_ftpd):
+    with diag(fm, 'inside server curl EPSV'):
+        rc, out, got = fm.curl_ftp_get(
+            'ext', 'ftp://%s/big.bin' % OUTSIDE_ADDRESS,
+            local(fm, 'inside-curl.bin'))
+        assert rc == 0, out[-3000:]
+        assert got == inside_ftpd.sha['big.bin'], 'corrupt download'

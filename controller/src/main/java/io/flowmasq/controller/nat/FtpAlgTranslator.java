@@ -68,6 +68,12 @@ final class FtpAlgTranslator {
     private final Map<ConnectionKey, Session> byInside = new HashMap<>();
     private final Map<ConnectionKey, Session> byPublic = new HashMap<>();
     private final Map<Long, Session> parentOf = new HashMap<>();
+    /** Static bindings that publish an inside FTP server, by binding id: their sessions. */
+    private final Map<Long, Map<ConnectionKey, ServerSession>> servers = new HashMap<>();
+    private final Map<ConnectionKey, ServerSession> serverByInside = new HashMap<>();
+    private final Map<ConnectionKey, ServerSession> serverByPublic = new HashMap<>();
+    /** Bounds what one published server can make the controller hold. */
+    static final int MAX_SESSIONS_PER_SERVER = 1024;
 
     /** (our side's endpoint, the server's endpoint) of a control connection. */
     private record ConnectionKey(Endpoint local, Endpoint server) {
@@ -93,8 +99,8 @@ final class FtpAlgTranslator {
 
     /** Whether this inside TCP packet belongs to a control connection the ALG follows (or opens one). */
     boolean ownsFromInside(Ipv4Packet ip) {
-        return byInside.containsKey(new ConnectionKey(new Endpoint(ip.src(), ip.srcPort()),
-                new Endpoint(ip.dst(), ip.dstPort())));
+        ConnectionKey key = new ConnectionKey(new Endpoint(ip.src(), ip.srcPort()), new Endpoint(ip.dst(), ip.dstPort()));
+        return byInside.containsKey(key) || serverByInside.containsKey(key);
     }
 
     /** A first SYN to an FTP control port: the ALG opens the connection. */
@@ -104,12 +110,38 @@ final class FtpAlgTranslator {
     }
 
     boolean ownsFromOutside(Ipv4Packet ip) {
-        return ip.protocol() == Ipv4Packet.PROTO_TCP && byPublic.containsKey(new ConnectionKey(
-                new Endpoint(ip.dst(), ip.dstPort()), new Endpoint(ip.src(), ip.srcPort())));
+        if (ip.protocol() != Ipv4Packet.PROTO_TCP) {
+            return false;
+        }
+        ConnectionKey key = new ConnectionKey(new Endpoint(ip.dst(), ip.dstPort()), new Endpoint(ip.src(), ip.srcPort()));
+        return byPublic.containsKey(key) || serverByPublic.containsKey(key) || publishedServer(ip).isPresent();
     }
 
+    /** The static binding publishing an inside FTP server at this packet's destination, if any. */
+    private Optional<Binding> publishedServer(Ipv4Packet ip) {
+        return table.byExternal(Protocol.TCP, new Endpoint(ip.dst(), ip.dstPort()))
+                .filter(b -> servers.containsKey(b.id()));
+    }
+
+    /** Whether the binding's flows bring its segments to the ALG (a client's control binding, or a published server). */
     boolean isControl(long bindingId) {
-        return byControl.containsKey(bindingId);
+        return byControl.containsKey(bindingId) || servers.containsKey(bindingId);
+    }
+
+    /**
+     * A static binding for an inside server on an FTP port: the ALG takes its connections (the flows the
+     * caller installs are the returned ALG flows), rewriting the server's 227/229 replies. Empty for any
+     * other static binding.
+     */
+    Optional<List<OFMessage>> servesStatic(Binding b) {
+        if (b.protocol() != Protocol.TCP || !config.ftpPorts().contains(b.inside().port())) {
+            return Optional.empty();
+        }
+        servers.put(b.id(), new HashMap<>());
+        counters.increment("alg.ftp.server_published");
+        LOG.info("switch {}: inside FTP server {} published at {}: its connections go through the ALG",
+                config.name(), b.inside(), b.external());
+        return Optional.of(compiler.installAlgBinding(b.spec()));
     }
 
     // ---------------------------------------------------------------- control connection
@@ -140,19 +172,65 @@ final class FtpAlgTranslator {
     }
 
     List<OFMessage> fromInside(PacketRef ref, Ipv4Packet ip, long now) {
-        Session s = byInside.get(new ConnectionKey(new Endpoint(ip.src(), ip.srcPort()),
-                new Endpoint(ip.dst(), ip.dstPort())));
-        return s.outbound(ref, ip, now);
+        ConnectionKey key = new ConnectionKey(new Endpoint(ip.src(), ip.srcPort()), new Endpoint(ip.dst(), ip.dstPort()));
+        Session s = byInside.get(key);
+        return s != null ? s.outbound(ref, ip, now) : serverByInside.get(key).outbound(ref, now);
     }
 
     List<OFMessage> fromOutside(PacketRef ref, Ipv4Packet ip, long now) {
-        Session s = byPublic.get(new ConnectionKey(new Endpoint(ip.dst(), ip.dstPort()),
-                new Endpoint(ip.src(), ip.srcPort())));
         if (ip.ttl() <= 1) {
             counters.increment("alg.ftp.ttl_expired");
             return napt.dropped(ref);
         }
-        return s.inbound(ref, ip, now);
+        ConnectionKey key = new ConnectionKey(new Endpoint(ip.dst(), ip.dstPort()), new Endpoint(ip.src(), ip.srcPort()));
+        Session s = byPublic.get(key);
+        if (s != null) {
+            return s.inbound(ref, ip, now);
+        }
+        ServerSession server = serverByPublic.get(key);
+        if (server == null) {
+            Optional<ServerSession> opened = openServerSession(ip, now);
+            if (opened.isEmpty()) {
+                return napt.dropped(ref);
+            }
+            server = opened.get();
+        }
+        return server.inbound(ref, now);
+    }
+
+    /** A client's SYN to a published server: a session of its own (no flows: the static binding's carry it). */
+    private Optional<ServerSession> openServerSession(Ipv4Packet ip, long now) {
+        Optional<Binding> published = publishedServer(ip);
+        boolean syn = (ip.tcpFlags() & TcpFlags.SYN) != 0 && (ip.tcpFlags() & TcpFlags.ACK) == 0;
+        if (published.isEmpty() || !syn) {
+            counters.increment("alg.ftp.server_segment_without_session");
+            return Optional.empty();
+        }
+        Map<ConnectionKey, ServerSession> sessions = servers.get(published.get().id());
+        if (sessions.size() >= MAX_SESSIONS_PER_SERVER) {
+            counters.increment("alg.ftp.server_sessions_full");
+            LOG.warn("switch {}: published FTP server {} already has {} sessions; connection from {}:{} refused",
+                    config.name(), published.get().inside(), MAX_SESSIONS_PER_SERVER, ip.src(), ip.srcPort());
+            return Optional.empty();
+        }
+        ServerSession s = new ServerSession(published.get(), new Endpoint(ip.src(), ip.srcPort()), now);
+        sessions.put(s.publicKey(), s);
+        serverByPublic.put(s.publicKey(), s);
+        serverByInside.put(s.insideKey(), s);
+        counters.increment("alg.ftp.server_session_opened");
+        LOG.info("switch {}: FTP client {} -> published server {} (static binding {})", config.name(), s.client,
+                published.get().inside(), published.get().id());
+        return Optional.of(s);
+    }
+
+    private void closeServerSession(ServerSession s, long now) {
+        Map<ConnectionKey, ServerSession> sessions = servers.get(s.staticId);
+        if (sessions != null) {
+            sessions.remove(s.publicKey());
+        }
+        serverByPublic.remove(s.publicKey());
+        serverByInside.remove(s.insideKey());
+        counters.increment("alg.ftp.server_session_closed");
     }
 
     // ---------------------------------------------------------------- data connections (passive mode)
@@ -223,6 +301,13 @@ final class FtpAlgTranslator {
                 parent.pendingExpectation = -1;
             }
         }
+        Map<ConnectionKey, ServerSession> published = servers.remove(b.id());
+        if (published != null) {
+            for (ServerSession server : List.copyOf(published.values())) {
+                closeServerSession(server, now);
+            }
+            return List.of();
+        }
         Session s = byControl.remove(b.id());
         if (s == null) {
             return List.of();
@@ -245,6 +330,13 @@ final class FtpAlgTranslator {
     /** Held segment tails whose continuation never came, sent as they were; lapsed passive expectations. */
     List<OFMessage> tick(long now) {
         List<OFMessage> out = new ArrayList<>();
+        long idleLimit = config.timers().tcpEstablished() * 1000L;
+        for (ServerSession server : List.copyOf(serverByPublic.values())) {
+            out.addAll(server.releaseHeld(now));
+            if (server.closed() || now - server.lastSeen > idleLimit) {
+                closeServerSession(server, now);
+            }
+        }
         for (Session s : byControl.values()) {
             out.addAll(s.releaseHeld(now));
             if (s.passive != null && s.passive.expiresAt <= now) {
@@ -273,6 +365,14 @@ final class FtpAlgTranslator {
             }
             if (!list.isEmpty()) {
                 out.put(s.controlId, List.copyOf(list));
+            }
+        }
+        for (ServerSession server : serverByPublic.values()) {
+            if (server.pendingExpectation > 0) {
+                table.byId(server.pendingExpectation).ifPresent(b -> out.computeIfAbsent(server.staticId,
+                        k -> new ArrayList<>()).add(new AlgChild(b.state() == BindingState.TRANSITORY
+                        ? "ftp-data-expectation" : "ftp-data", b.inside(), b.external(),
+                        String.valueOf(b.spec().remote()), b.createdAt() + EXPECTATION_SECONDS * 1000L, b.id())));
             }
         }
         return out;
@@ -543,6 +643,185 @@ final class FtpAlgTranslator {
             passive = new PassiveExpectation(new Endpoint(address, port), now + EXPECTATION_SECONDS * 1000L);
             counters.increment("alg.ftp.passive_announced");
             LOG.debug("switch {}: FTP client {} will connect to {} (passive)", config.name(), client, passive.server);
+        }
+    }
+
+    // ---------------------------------------------------------------- one session with a published server
+
+    /**
+     * One client's control connection to an inside FTP server published by a static binding. Commands from
+     * the client pass untouched (its PORT names its own public address); the server's 227/229 replies are
+     * rewritten to the public address and a port with an expectation binding, accepting only this client.
+     */
+    private final class ServerSession implements FtpEvents {
+        final long staticId;
+        final Endpoint server;
+        final Endpoint external;
+        final Endpoint client;
+        final L2Hop toServer;
+        final L2Hop toOutside;
+        final SeqAdjust replyAdjust = new SeqAdjust();
+        FtpControlRewriter replies;
+        long pendingExpectation = -1;
+        long lastSeen;
+        boolean finFromClient;
+        boolean finFromServer;
+        boolean reset;
+        byte[] lastOutbound;
+        long now;
+        final List<OFMessage> sideEffects = new ArrayList<>();
+
+        ServerSession(Binding published, Endpoint client, long now) {
+            this.staticId = published.id();
+            this.server = published.inside();
+            this.external = published.external();
+            this.client = client;
+            this.toServer = published.spec().toInside();
+            this.toOutside = published.spec().toOutside();
+            this.lastSeen = now;
+        }
+
+        ConnectionKey publicKey() {
+            return new ConnectionKey(external, client);
+        }
+
+        ConnectionKey insideKey() {
+            return new ConnectionKey(server, client);
+        }
+
+        boolean closed() {
+            return reset || finFromClient && finFromServer;
+        }
+
+        /** Client to server: NAT of the destination; acknowledgements shifted by the reply rewrites. */
+        List<OFMessage> inbound(PacketRef ref, long now) {
+            lastSeen = now;
+            TcpView seg = TcpView.of(ref.data());
+            finFromClient |= seg.fin();
+            reset |= (seg.flags() & TcpFlags.RST) != 0;
+            byte[] frame = TcpSegmentRewriter.rewrite(ref.data(), TcpSegmentRewriter.Rewrite.from(ref.data())
+                    .ethernet(toServer.source(), toServer.destination())
+                    .destination(server.address(), server.port())
+                    .ack(replyAdjust.adjustAck(seg.ack()))
+                    .stripSackPermitted(seg.syn()).build()).frame();
+            List<OFMessage> out = new ArrayList<>();
+            out.add(compiler.sendFrame(toServer.port(), frame));
+            out.addAll(napt.dropped(ref));
+            return out;
+        }
+
+        /** Server to client: 227/229 rewritten, NAT of the source, sequence numbers shifted. */
+        List<OFMessage> outbound(PacketRef ref, long now) {
+            this.now = now;
+            lastSeen = now;
+            sideEffects.clear();
+            TcpView seg = TcpView.of(ref.data());
+            finFromServer |= seg.fin();
+            reset |= (seg.flags() & TcpFlags.RST) != 0;
+            lastOutbound = ref.data();
+            List<OFMessage> out = new ArrayList<>();
+            if (seg.syn()) {
+                if (replies == null) {
+                    replies = new FtpControlRewriter(FtpControlRewriter.Role.SERVER_TO_CLIENT_REWRITE, seg.seq() + 1);
+                }
+                out.add(toClient(ref.data(), seg.seq(), seg.payload(), seg.flags(), true));
+            } else if (replies == null) {
+                counters.increment("alg.ftp.data_before_syn_ack");
+            } else {
+                SegmentOutcome o = replies.onSegment(seg.seq(), seg.payload(), seg.fin(), now, this);
+                out.addAll(sideEffects);
+                if (o.send()) {
+                    replyAdjust.recordChange(o.seq(), o.lengthDiff());
+                    out.add(toClient(ref.data(), o.seq(), o.payload(),
+                            o.fin() ? seg.flags() | TcpFlags.FIN : seg.flags() & ~TcpFlags.FIN, false));
+                }
+            }
+            out.addAll(napt.dropped(ref));
+            return out;
+        }
+
+        private OFMessage toClient(byte[] frame, long seq, byte[] payload, int flags, boolean syn) {
+            byte[] rewritten = TcpSegmentRewriter.rewrite(frame, TcpSegmentRewriter.Rewrite.from(frame)
+                    .ethernet(toOutside.source(), toOutside.destination())
+                    .source(external.address(), external.port())
+                    .seq(replyAdjust.adjustSeq(seq)).payload(payload)
+                    .tcpFlags(flags).stripSackPermitted(syn).build()).frame();
+            return compiler.sendFrame(toOutside.port(), rewritten);
+        }
+
+        List<OFMessage> releaseHeld(long now) {
+            if (replies == null || lastOutbound == null) {
+                return List.of();
+            }
+            return replies.releaseIfDue(now).map(h -> List.of(toClient(lastOutbound, h.seq(), h.payload(),
+                    TcpView.of(lastOutbound).flags() & ~(TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST), false)))
+                    .orElse(List.of());
+        }
+
+        @Override
+        public Optional<Endpoint> on227(Endpoint announced) {
+            return expect(announced);
+        }
+
+        @Override
+        public OptionalInt on229(int port) {
+            Optional<Endpoint> e = expect(new Endpoint(server.address(), port));
+            return e.isPresent() ? OptionalInt.of(e.get().port()) : OptionalInt.empty();
+        }
+
+        /** An expectation for the client's passive data connection to {@code announced} (the server's own). */
+        private Optional<Endpoint> expect(Endpoint announced) {
+            if (!announced.address().equals(server.address())) {
+                counters.increment("alg.ftp.passive_foreign_refused");
+                LOG.warn("switch {}: published FTP server {} announced {} (not its own address): not translated",
+                        config.name(), server, announced);
+                return Optional.empty();
+            }
+            if (pendingExpectation > 0) {
+                Optional<Binding> pending = table.byId(pendingExpectation);
+                if (pending.isPresent() && pending.get().inside().equals(announced)) {
+                    return Optional.of(pending.get().external());
+                }
+                if (pending.isPresent() && pending.get().state() == BindingState.TRANSITORY) {
+                    sideEffects.addAll(withdrawServerExpectation(pendingExpectation, now));
+                }
+                pendingExpectation = -1;
+            }
+            Optional<Binding> existing = table.byInside(Protocol.TCP, announced);
+            if (existing.isPresent()) {
+                return Optional.of(existing.get().external());
+            }
+            Optional<Endpoint> external = allocator.allocate(Protocol.TCP, announced, now);
+            if (external.isEmpty()) {
+                counters.increment("alg.ftp.expectation_refused");
+                return Optional.empty();
+            }
+            boolean report = compiler.supportsTcpFlags();
+            BindingSpec spec = new BindingSpec(ids.next(), Protocol.TCP, announced, external.get(), toServer,
+                    toOutside, EXPECTATION_SECONDS, new RemoteFilter(client.address(), 0));
+            Binding data = new Binding(spec, now, report ? BindingState.TRANSITORY : BindingState.ESTABLISHED);
+            table.add(data);
+            listener.created(data, now);
+            pendingExpectation = spec.id();
+            counters.increment("alg.ftp.passive_rewritten");
+            LOG.info("switch {}: FTP passive data {} announced as {} to {} (expectation binding {}, server {})",
+                    config.name(), announced, external.get(), client.address(), spec.id(), server);
+            sideEffects.addAll(compiler.installBinding(spec, report));
+            return external;
+        }
+
+        private List<OFMessage> withdrawServerExpectation(long id, long now) {
+            Optional<Binding> gone = table.remove(id);
+            if (gone.isEmpty()) {
+                return List.of();
+            }
+            Binding b = gone.get();
+            if (table.sessions(b.protocol(), b.inside()) == 0) {
+                allocator.release(b.protocol(), b.external(), now);
+            }
+            listener.removed(b, BindingListener.RemovalReason.OTHER, null, now);
+            counters.increment("alg.ftp.expectation_withdrawn");
+            return compiler.removeBinding(b.spec());
         }
     }
 

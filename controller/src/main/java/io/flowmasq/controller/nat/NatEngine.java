@@ -77,7 +77,7 @@ public final class NatEngine {
         this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener);
         this.ftp = new FtpAlgTranslator(config, compiler, table, napt, allocator, ids, listener, counters);
         this.statics = new StaticBindings(config, compiler, table, allocator, insideHosts, nextHop, ids, listener,
-                counters);
+                counters, ftp);
         this.tcp = new TcpStateTracker(config, compiler, table, counters);
         this.hairpin = new HairpinTranslator(compiler, table, napt, mss, counters);
         IcmpQueryTable queries = new IcmpQueryTable(allocator, config.outside().publicAddresses());

@@ -34,10 +34,12 @@ final class StaticBindings {
     private final BindingIds ids;
     private final BindingListener listener;
     private final CounterSink counters;
+    private final FtpAlgTranslator ftp;
 
     StaticBindings(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
                    InsideHosts hosts, NextHopResolver nextHop, BindingIds ids, BindingListener listener,
-                   CounterSink counters) {
+                   CounterSink counters, FtpAlgTranslator ftp) {
+        this.ftp = ftp;
         this.config = config;
         this.compiler = compiler;
         this.table = table;
@@ -97,7 +99,8 @@ final class StaticBindings {
         counters.increment("nat.static_binding_created");
         LOG.info("switch {}: static binding {} {} {} <-> {} created by operator", config.name(), spec.id(),
                 protocol.label(), request.inside(), request.external());
-        return new StaticOutcome.Created(binding, compiler.installBinding(spec));
+        // an inside FTP server published on a control port: its connections go through the ALG
+        return new StaticOutcome.Created(binding, ftp.servesStatic(binding).orElseGet(() -> compiler.installBinding(spec)));
     }
 
     private static StaticOutcome conflict(String field, String message, Binding with) {
