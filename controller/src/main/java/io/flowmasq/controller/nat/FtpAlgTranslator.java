@@ -261,11 +261,16 @@ final class FtpAlgTranslator {
         for (Session s : byControl.values()) {
             List<AlgChild> list = new ArrayList<>();
             for (long id : s.children) {
-                table.byId(id).ifPresent(b -> list.add(new AlgChild(
-                        b.state() == BindingState.TRANSITORY || id == s.pendingExpectation && !tracksData()
-                                ? "ftp-data-expectation" : "ftp-data",
-                        b.inside(), b.external(), String.valueOf(b.spec().remote()),
-                        id == s.pendingExpectation ? b.createdAt() + EXPECTATION_SECONDS * 1000L : -1, id)));
+                table.byId(id).ifPresent(b -> {
+                    // only the active-mode expectation waits for the server (until it connects, as far as the
+                    // switch can say): a passive data binding is a data connection from its first packet, even
+                    // while its handshake is in progress (TRANSITORY on OF1.3)
+                    boolean expected = id == s.pendingExpectation
+                            && (b.state() == BindingState.TRANSITORY || !tracksData());
+                    list.add(new AlgChild(expected ? "ftp-data-expectation" : "ftp-data", b.inside(), b.external(),
+                            String.valueOf(b.spec().remote()),
+                            expected ? b.createdAt() + EXPECTATION_SECONDS * 1000L : -1, id));
+                });
             }
             if (s.passive != null) {
                 list.add(new AlgChild("ftp-data-expectation", new Endpoint(s.client.address(), 0), null,
