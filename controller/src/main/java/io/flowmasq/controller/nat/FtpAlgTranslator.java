@@ -172,14 +172,15 @@ final class FtpAlgTranslator {
         return Optional.empty();
     }
 
-    /** The data binding made for a passive connection of {@code controlId}'s client. */
-    void adoptPassive(long controlId, Binding data) {
+    /** The data binding made for a passive connection of {@code controlId}'s client to {@code server}. */
+    void adoptPassive(long controlId, Binding data, Endpoint server) {
         Session s = byControl.get(controlId);
         if (s == null || parentOf.containsKey(data.id())) {
             return;
         }
         s.passive = null;
         s.children.add(data.id());
+        s.passiveServers.put(data.id(), server);
         parentOf.put(data.id(), s);
         counters.increment("alg.ftp.passive_data");
         LOG.info("switch {}: FTP data connection {} -> {} (passive) of control binding {}", config.name(),
@@ -218,6 +219,7 @@ final class FtpAlgTranslator {
         Session parent = parentOf.remove(b.id());
         if (parent != null) {
             parent.children.remove(b.id());
+            parent.passiveServers.remove(b.id());
             parent.lastChildEndedAt = now;
             if (parent.pendingExpectation == b.id()) {
                 parent.pendingExpectation = -1;
@@ -267,8 +269,11 @@ final class FtpAlgTranslator {
                     // while its handshake is in progress (TRANSITORY on OF1.3)
                     boolean expected = id == s.pendingExpectation
                             && (b.state() == BindingState.TRANSITORY || !tracksData());
+                    // a passive data connection goes to the endpoint the server announced, whatever its binding
+                    // admits (nothing under endpoint-independent filtering)
+                    Endpoint passiveServer = s.passiveServers.get(id);
                     list.add(new AlgChild(expected ? "ftp-data-expectation" : "ftp-data", b.inside(), b.external(),
-                            String.valueOf(b.spec().remote()),
+                            passiveServer != null ? passiveServer.toString() : String.valueOf(b.spec().remote()),
                             expected ? b.createdAt() + EXPECTATION_SECONDS * 1000L : -1, id));
                 });
             }
@@ -322,6 +327,8 @@ final class FtpAlgTranslator {
         final SeqAdjust outAdjust = new SeqAdjust();
         final SeqAdjust inAdjust = new SeqAdjust();
         final Set<Long> children = new LinkedHashSet<>();
+        /** The server endpoint of each passive data connection among the children. */
+        final Map<Long, Endpoint> passiveServers = new HashMap<>();
         long pendingExpectation = -1;
         long lastChildEndedAt = -1;
         PassiveExpectation passive;
