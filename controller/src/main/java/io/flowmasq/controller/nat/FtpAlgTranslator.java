@@ -220,7 +220,11 @@ final class FtpAlgTranslator {
         if (parent != null) {
             parent.children.remove(b.id());
             parent.passiveServers.remove(b.id());
-            parent.lastChildEndedAt = now;
+            if (b.state() != BindingState.TRANSITORY) {
+                // a child that never got an answer (an expectation that lapsed unused, on OF1.3) delivered
+                // nothing the client could still be busy with
+                parent.lastChildEndedAt = now;
+            }
             if (parent.pendingExpectation == b.id()) {
                 parent.pendingExpectation = -1;
             }
