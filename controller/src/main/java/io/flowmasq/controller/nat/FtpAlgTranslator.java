@@ -326,10 +326,12 @@ final class FtpAlgTranslator {
         final OFPort clientPort;
         final MacAddress clientMac;
         final MacAddress nextHopMac;
-        final FtpControlRewriter commands;
+        // what follows one TCP connection: a new one on the same endpoints (see reopens) starts them afresh
+        long clientIsn;
+        FtpControlRewriter commands;
         FtpControlRewriter replies; // from the server's SYN-ACK, which gives its first sequence number
-        final SeqAdjust outAdjust = new SeqAdjust();
-        final SeqAdjust inAdjust = new SeqAdjust();
+        SeqAdjust outAdjust = new SeqAdjust();
+        SeqAdjust inAdjust = new SeqAdjust();
         final Set<Long> children = new LinkedHashSet<>();
         /** The server endpoint of each passive data connection among the children. */
         final Map<Long, Endpoint> passiveServers = new HashMap<>();
@@ -351,6 +353,7 @@ final class FtpAlgTranslator {
             this.clientPort = clientPort;
             this.clientMac = clientMac;
             this.nextHopMac = nextHopMac;
+            this.clientIsn = clientIsn;
             this.commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER, clientIsn + 1);
         }
 
@@ -359,7 +362,11 @@ final class FtpAlgTranslator {
             this.now = now;
             sideEffects.clear();
             TcpView seg = TcpView.of(ref.data());
-            List<OFMessage> out = new ArrayList<>(trackState(seg.flags(), false));
+            List<OFMessage> out = new ArrayList<>();
+            if (reopens(seg)) {
+                out.addAll(restart(seg.seq()));
+            }
+            out.addAll(trackState(seg.flags(), false));
             lastOutbound = ref.data();
             if (seg.syn()) {
                 out.add(toServer(ref.data(), seg.seq(), seg.ack(), seg.payload(), seg.flags(), true));
@@ -374,6 +381,35 @@ final class FtpAlgTranslator {
             }
             out.addAll(napt.dropped(ref));
             return out;
+        }
+
+        /**
+         * A new connection on the same endpoints: the client's SYN, with another initial sequence number,
+         * after the old connection closed (FIN or RST seen) while the binding lives on its closing timer.
+         */
+        private boolean reopens(TcpView seg) {
+            return seg.syn() && (seg.flags() & TcpFlags.ACK) == 0 && seg.seq() != clientIsn
+                    && table.byId(controlId).map(b -> b.state() == BindingState.CLOSING).orElse(false);
+        }
+
+        /**
+         * Follows the new connection from its SYN: the old one's line state and sequence shifts would
+         * misplace every segment of it. Its expectations and data connections stay children.
+         */
+        private List<OFMessage> restart(long isn) {
+            clientIsn = isn;
+            commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER, isn + 1);
+            replies = null;
+            outAdjust = new SeqAdjust();
+            inAdjust = new SeqAdjust();
+            counters.increment("alg.ftp.control_reopened");
+            LOG.info("switch {}: FTP control connection {} -> {} opened again on binding {}", config.name(), client,
+                    server, controlId);
+            Binding b = table.byId(controlId).orElseThrow();
+            BindingSpec spec = b.spec().withIdleTimeout(BindingState.TRANSITORY.idleTimeout(Protocol.TCP,
+                    config.timers()));
+            table.replace(b.with(spec, BindingState.TRANSITORY));
+            return List.of(compiler.reinstallAlgOutbound(spec));
         }
 
         /** Server to client: replies (PASV/EPSV noted), NAT of the destination, seq/ack shifted. */
