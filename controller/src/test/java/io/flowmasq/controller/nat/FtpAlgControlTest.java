@@ -270,6 +270,45 @@ class FtpAlgControlTest {
 
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aNewConnectionFromTheSamePortAfterTheOldOneClosedIsFollowedFromItsOwnSyn(OFVersion v) {
+        FtpAlgFixture f = new FtpAlgFixture(v).established();
+        long c = CLIENT_ISN + 1;
+        long s = SERVER_ISN + 1;
+        // the old connection rewrote a PORT (+2) and closed
+        String port = FtpAlgFixture.port(CLIENT, 40001);
+        f.client(fromClient(c, s, ACK | PSH, port));
+        c += port.length();
+        f.client(fromClient(c, s, FIN | ACK, ""));
+        f.server(fromServer(s, c + 3, FIN | ACK, ""));
+        f.client(fromClient(c + 1, s + 1, ACK, ""));
+        assertEquals(BindingState.CLOSING, f.binding(CONTROL).state());
+        f.h.now += 30_000;
+
+        // the client connects again from the same port (the binding still lives, on its closing timer)
+        long isn = 5_000_000;
+        long serverIsn = 8_000_000;
+        List<OFMessage> out = f.client(fromClient(isn, 0, SYN, "").tcpOptions(SYN_OPTIONS));
+        assertMessages(List.of(f.c.reinstallAlgOutbound(controlSpec(TRANSITORY)),
+                f.sentOut(toServer(isn, 0, SYN, "").tcpOptions(SYN_OPTIONS_NO_SACK))), out,
+                "a new connection: its own sequence numbers, nothing of the old one's shift");
+        assertEquals(BindingState.TRANSITORY, f.binding(CONTROL).state());
+        out = f.server(fromServer(serverIsn, isn + 1, SYN | ACK, "").tcpOptions(SYN_OPTIONS));
+        assertMessages(List.of(f.c.reinstallAlgOutbound(controlSpec(ESTABLISHED)),
+                f.sentIn(toClient(serverIsn, isn + 1, SYN | ACK, "").tcpOptions(SYN_OPTIONS_NO_SACK))), out);
+        assertMessages(List.of(f.sentIn(toClient(serverIsn + 1, isn + 1, ACK | PSH, GREETING))),
+                f.server(fromServer(serverIsn + 1, isn + 1, ACK | PSH, GREETING)));
+        long c2 = isn + 1;
+        long s2 = serverIsn + 1 + GREETING.length();
+        assertMessages(List.of(f.sentOut(toServer(c2, s2, ACK | PSH, "USER anonymous\r\n"))),
+                f.client(fromClient(c2, s2, ACK | PSH, "USER anonymous\r\n")), "its commands go through");
+        c2 += "USER anonymous\r\n".length();
+        List<OFMessage> portOut = f.client(fromClient(c2, s2, ACK | PSH, FtpAlgFixture.port(CLIENT, 40002)));
+        assertEquals("PORT 203,0,113,1,156,66\r\n", TcpFrames.payloadText(data(portOut.get(portOut.size() - 1))));
+        assertEquals(c2, TcpFrames.seq(data(portOut.get(portOut.size() - 1))));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void aServerSegmentWithTtl1IsDroppedAndCounted(OFVersion v) {
         FtpAlgFixture f = new FtpAlgFixture(v).established();
         long c = CLIENT_ISN + 1;
