@@ -250,14 +250,15 @@ final class FtpAlgTranslator {
         return Optional.empty();
     }
 
-    /** The data binding made for a passive connection of {@code controlId}'s client. */
-    void adoptPassive(long controlId, Binding data) {
+    /** The data binding made for a passive connection of {@code controlId}'s client to {@code server}. */
+    void adoptPassive(long controlId, Binding data, Endpoint server) {
         Session s = byControl.get(controlId);
         if (s == null || parentOf.containsKey(data.id())) {
             return;
         }
         s.passive = null;
         s.children.add(data.id());
+        s.passiveServers.put(data.id(), server);
         parentOf.put(data.id(), s);
         counters.increment("alg.ftp.passive_data");
         LOG.info("switch {}: FTP data connection {} -> {} (passive) of control binding {}", config.name(),
@@ -296,7 +297,12 @@ final class FtpAlgTranslator {
         Session parent = parentOf.remove(b.id());
         if (parent != null) {
             parent.children.remove(b.id());
-            parent.lastChildEndedAt = now;
+            parent.passiveServers.remove(b.id());
+            if (b.state() != BindingState.TRANSITORY) {
+                // a child that never got an answer (an expectation that lapsed unused, on OF1.3) delivered
+                // nothing the client could still be busy with
+                parent.lastChildEndedAt = now;
+            }
             if (parent.pendingExpectation == b.id()) {
                 parent.pendingExpectation = -1;
             }
@@ -353,11 +359,19 @@ final class FtpAlgTranslator {
         for (Session s : byControl.values()) {
             List<AlgChild> list = new ArrayList<>();
             for (long id : s.children) {
-                table.byId(id).ifPresent(b -> list.add(new AlgChild(
-                        b.state() == BindingState.TRANSITORY || id == s.pendingExpectation && !tracksData()
-                                ? "ftp-data-expectation" : "ftp-data",
-                        b.inside(), b.external(), String.valueOf(b.spec().remote()),
-                        id == s.pendingExpectation ? b.createdAt() + EXPECTATION_SECONDS * 1000L : -1, id)));
+                table.byId(id).ifPresent(b -> {
+                    // only the active-mode expectation waits for the server (until it connects, as far as the
+                    // switch can say): a passive data binding is a data connection from its first packet, even
+                    // while its handshake is in progress (TRANSITORY on OF1.3)
+                    boolean expected = id == s.pendingExpectation
+                            && (b.state() == BindingState.TRANSITORY || !tracksData());
+                    // a passive data connection goes to the endpoint the server announced, whatever its binding
+                    // admits (nothing under endpoint-independent filtering)
+                    Endpoint passiveServer = s.passiveServers.get(id);
+                    list.add(new AlgChild(expected ? "ftp-data-expectation" : "ftp-data", b.inside(), b.external(),
+                            passiveServer != null ? passiveServer.toString() : String.valueOf(b.spec().remote()),
+                            expected ? b.createdAt() + EXPECTATION_SECONDS * 1000L : -1, id));
+                });
             }
             if (s.passive != null) {
                 list.add(new AlgChild("ftp-data-expectation", new Endpoint(s.client.address(), 0), null,
@@ -412,11 +426,15 @@ final class FtpAlgTranslator {
         final OFPort clientPort;
         final MacAddress clientMac;
         final MacAddress nextHopMac;
-        final FtpControlRewriter commands;
+        // what follows one TCP connection: a new one on the same endpoints (see reopens) starts them afresh
+        long clientIsn;
+        FtpControlRewriter commands;
         FtpControlRewriter replies; // from the server's SYN-ACK, which gives its first sequence number
-        final SeqAdjust outAdjust = new SeqAdjust();
-        final SeqAdjust inAdjust = new SeqAdjust();
+        SeqAdjust outAdjust = new SeqAdjust();
+        SeqAdjust inAdjust = new SeqAdjust();
         final Set<Long> children = new LinkedHashSet<>();
+        /** The server endpoint of each passive data connection among the children. */
+        final Map<Long, Endpoint> passiveServers = new HashMap<>();
         long pendingExpectation = -1;
         long lastChildEndedAt = -1;
         PassiveExpectation passive;
@@ -435,6 +453,7 @@ final class FtpAlgTranslator {
             this.clientPort = clientPort;
             this.clientMac = clientMac;
             this.nextHopMac = nextHopMac;
+            this.clientIsn = clientIsn;
             this.commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER, clientIsn + 1);
         }
 
@@ -443,7 +462,11 @@ final class FtpAlgTranslator {
             this.now = now;
             sideEffects.clear();
             TcpView seg = TcpView.of(ref.data());
-            List<OFMessage> out = new ArrayList<>(trackState(seg.flags(), false));
+            List<OFMessage> out = new ArrayList<>();
+            if (reopens(seg)) {
+                out.addAll(restart(seg.seq()));
+            }
+            out.addAll(trackState(seg.flags(), false));
             lastOutbound = ref.data();
             if (seg.syn()) {
                 out.add(toServer(ref.data(), seg.seq(), seg.ack(), seg.payload(), seg.flags(), true));
@@ -458,6 +481,35 @@ final class FtpAlgTranslator {
             }
             out.addAll(napt.dropped(ref));
             return out;
+        }
+
+        /**
+         * A new connection on the same endpoints: the client's SYN, with another initial sequence number,
+         * after the old connection closed (FIN or RST seen) while the binding lives on its closing timer.
+         */
+        private boolean reopens(TcpView seg) {
+            return seg.syn() && (seg.flags() & TcpFlags.ACK) == 0 && seg.seq() != clientIsn
+                    && table.byId(controlId).map(b -> b.state() == BindingState.CLOSING).orElse(false);
+        }
+
+        /**
+         * Follows the new connection from its SYN: the old one's line state and sequence shifts would
+         * misplace every segment of it. Its expectations and data connections stay children.
+         */
+        private List<OFMessage> restart(long isn) {
+            clientIsn = isn;
+            commands = new FtpControlRewriter(FtpControlRewriter.Role.CLIENT_TO_SERVER, isn + 1);
+            replies = null;
+            outAdjust = new SeqAdjust();
+            inAdjust = new SeqAdjust();
+            counters.increment("alg.ftp.control_reopened");
+            LOG.info("switch {}: FTP control connection {} -> {} opened again on binding {}", config.name(), client,
+                    server, controlId);
+            Binding b = table.byId(controlId).orElseThrow();
+            BindingSpec spec = b.spec().withIdleTimeout(BindingState.TRANSITORY.idleTimeout(Protocol.TCP,
+                    config.timers()));
+            table.replace(b.with(spec, BindingState.TRANSITORY));
+            return List.of(compiler.reinstallAlgOutbound(spec));
         }
 
         /** Server to client: replies (PASV/EPSV noted), NAT of the destination, seq/ack shifted. */

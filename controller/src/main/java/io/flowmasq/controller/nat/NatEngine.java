@@ -333,8 +333,9 @@ public final class NatEngine {
         }
         Optional<Long> ftpParent = ftp.passiveParent(ip, now);
         List<OFMessage> out = napt.translate(ref, ip, inside.get(), mac.get(), now);
+        Endpoint destination = new Endpoint(ip.dst(), ip.dstPort());
         ftpParent.ifPresent(control -> table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
-                new Endpoint(ip.dst(), ip.dstPort())).ifPresent(data -> ftp.adoptPassive(control, data)));
+                destination).ifPresent(data -> ftp.adoptPassive(control, data, destination)));
         return out;
     }
 

@@ -7,71 +7,72 @@ import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 
 /**
- * Ethernet/IPv4/TCP frames for the tests, and readers and checksum checks written apart from the
- * production code (RFC 1071 sum with an end-around carry after every word; no production helper).
+ * Ethernet/IPv4/TCP frames for the tests (these and the engine's {@code FtpAlg*Test}), and readers and
+ * checksum checks written apart from the production code (RFC 1071 sum with an end-around carry after
+ * every word; no production helper).
  */
-final class TcpFrames {
-    static final int IP = 14;
-    static final int FIN = 0x01;
-    static final int SYN = 0x02;
-    static final int RST = 0x04;
-    static final int PSH = 0x08;
-    static final int ACK = 0x10;
+public final class TcpFrames {
+    public static final int IP = 14;
+    public static final int FIN = 0x01;
+    public static final int SYN = 0x02;
+    public static final int RST = 0x04;
+    public static final int PSH = 0x08;
+    public static final int ACK = 0x10;
 
-    static final MacAddress CLIENT_MAC = MacAddress.of("00:00:00:00:00:11");
-    static final MacAddress GATEWAY_IN = MacAddress.of("02:f1:00:00:00:01");
-    static final MacAddress GATEWAY_OUT = MacAddress.of("02:f1:00:00:00:02");
-    static final MacAddress ROUTER_MAC = MacAddress.of("00:00:00:00:00:fe");
+    public static final MacAddress CLIENT_MAC = MacAddress.of("00:00:00:00:00:11");
+    public static final MacAddress GATEWAY_IN = MacAddress.of("02:f1:00:00:00:01");
+    public static final MacAddress GATEWAY_OUT = MacAddress.of("02:f1:00:00:00:02");
+    public static final MacAddress ROUTER_MAC = MacAddress.of("00:00:00:00:00:fe");
 
     private TcpFrames() {
     }
 
     /** What a frame is made of. */
-    record Spec(MacAddress ethSrc, MacAddress ethDst, String src, int sport, String dst, int dport, int ttl,
+    public record Spec(MacAddress ethSrc, MacAddress ethDst, String src, int sport, String dst, int dport, int ttl,
                 byte[] ipOptions, long seq, long ack, int flags, byte[] tcpOptions, byte[] payload) {
-        static Spec of(String src, int sport, String dst, int dport) {
+        public static Spec of(String src, int sport, String dst, int dport) {
             return new Spec(CLIENT_MAC, GATEWAY_IN, src, sport, dst, dport, 64, new byte[0], 1000, 2000,
                     ACK | PSH, new byte[0], new byte[0]);
         }
 
-        Spec seq(long v) {
+        public Spec seq(long v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, ttl, ipOptions, v, ack, flags, tcpOptions, payload);
         }
 
-        Spec ack(long v) {
+        public Spec ack(long v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, ttl, ipOptions, seq, v, flags, tcpOptions, payload);
         }
 
-        Spec flags(int v) {
+        public Spec flags(int v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, ttl, ipOptions, seq, ack, v, tcpOptions, payload);
         }
 
-        Spec ttl(int v) {
+        public Spec ttl(int v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, v, ipOptions, seq, ack, flags, tcpOptions, payload);
         }
 
-        Spec ipOptions(byte[] v) {
+        public Spec ipOptions(byte[] v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, ttl, v, seq, ack, flags, tcpOptions, payload);
         }
 
-        Spec tcpOptions(byte[] v) {
+        public Spec tcpOptions(byte[] v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, ttl, ipOptions, seq, ack, flags, v, payload);
         }
 
-        Spec payload(byte[] v) {
+        public Spec payload(byte[] v) {
             return new Spec(ethSrc, ethDst, src, sport, dst, dport, ttl, ipOptions, seq, ack, flags, tcpOptions, v);
         }
 
-        Spec payload(String v) {
+        public Spec payload(String v) {
             return payload(v.getBytes(StandardCharsets.ISO_8859_1));
         }
 
-        byte[] frame() {
+        public byte[] frame() {
             return build(this);
         }
     }
 
-    static byte[] build(Spec s) {
+    public static byte[] build(Spec s) {
         if (s.ipOptions.length % 4 != 0 || s.tcpOptions.length % 4 != 0) {
             throw new IllegalArgumentException("options must be padded to 4 bytes");
         }
@@ -95,7 +96,7 @@ final class TcpFrames {
     // ---- independent checksums ----------------------------------------------------------------
 
     /** RFC 1071: 16-bit one's complement sum, carry folded back after every addition. */
-    static int onesSum(int start, byte[] b, int offset, int length) {
+    public static int onesSum(int start, byte[] b, int offset, int length) {
         int sum = start;
         for (int i = 0; i < length; i += 2) {
             int hi = b[offset + i] & 0xff;
@@ -108,14 +109,14 @@ final class TcpFrames {
         return sum;
     }
 
-    static int ipChecksum(byte[] f) {
+    public static int ipChecksum(byte[] f) {
         byte[] h = Arrays.copyOfRange(f, IP, IP + ihl(f));
         h[10] = 0;
         h[11] = 0;
         return ~onesSum(0, h, 0, h.length) & 0xffff;
     }
 
-    static int tcpChecksum(byte[] f) {
+    public static int tcpChecksum(byte[] f) {
         int l4 = IP + ihl(f);
         int len = totalLength(f) - ihl(f);
         byte[] seg = Arrays.copyOfRange(f, l4, l4 + len);
@@ -126,102 +127,102 @@ final class TcpFrames {
         return ~onesSum(onesSum(0, pseudo, 0, 12), seg, 0, seg.length) & 0xffff;
     }
 
-    static boolean ipChecksumValid(byte[] f) {
+    public static boolean ipChecksumValid(byte[] f) {
         return get16(f, IP + 10) == ipChecksum(f);
     }
 
-    static boolean tcpChecksumValid(byte[] f) {
+    public static boolean tcpChecksumValid(byte[] f) {
         return get16(f, IP + ihl(f) + 16) == tcpChecksum(f);
     }
 
     // ---- readers ------------------------------------------------------------------------------
 
-    static int ihl(byte[] f) {
+    public static int ihl(byte[] f) {
         return (f[IP] & 0x0f) * 4;
     }
 
-    static int totalLength(byte[] f) {
+    public static int totalLength(byte[] f) {
         return get16(f, IP + 2);
     }
 
-    static int ttl(byte[] f) {
+    public static int ttl(byte[] f) {
         return f[IP + 8] & 0xff;
     }
 
-    static int ipId(byte[] f) {
+    public static int ipId(byte[] f) {
         return get16(f, IP + 4);
     }
 
-    static IPv4Address src(byte[] f) {
+    public static IPv4Address src(byte[] f) {
         return IPv4Address.of(ByteBuffer.wrap(f).getInt(IP + 12));
     }
 
-    static IPv4Address dst(byte[] f) {
+    public static IPv4Address dst(byte[] f) {
         return IPv4Address.of(ByteBuffer.wrap(f).getInt(IP + 16));
     }
 
-    static MacAddress ethSrc(byte[] f) {
+    public static MacAddress ethSrc(byte[] f) {
         return MacAddress.of(Arrays.copyOfRange(f, 6, 12));
     }
 
-    static MacAddress ethDst(byte[] f) {
+    public static MacAddress ethDst(byte[] f) {
         return MacAddress.of(Arrays.copyOfRange(f, 0, 6));
     }
 
-    static byte[] ipOptions(byte[] f) {
+    public static byte[] ipOptions(byte[] f) {
         return Arrays.copyOfRange(f, IP + 20, IP + ihl(f));
     }
 
-    static int l4(byte[] f) {
+    public static int l4(byte[] f) {
         return IP + ihl(f);
     }
 
-    static int sport(byte[] f) {
+    public static int sport(byte[] f) {
         return get16(f, l4(f));
     }
 
-    static int dport(byte[] f) {
+    public static int dport(byte[] f) {
         return get16(f, l4(f) + 2);
     }
 
-    static long seq(byte[] f) {
+    public static long seq(byte[] f) {
         return ByteBuffer.wrap(f).getInt(l4(f) + 4) & 0xffff_ffffL;
     }
 
-    static long ack(byte[] f) {
+    public static long ack(byte[] f) {
         return ByteBuffer.wrap(f).getInt(l4(f) + 8) & 0xffff_ffffL;
     }
 
-    static int flags(byte[] f) {
+    public static int flags(byte[] f) {
         return (f[l4(f) + 12] & 1) << 8 | f[l4(f) + 13] & 0xff;
     }
 
-    static int dataOffset(byte[] f) {
+    public static int dataOffset(byte[] f) {
         return (f[l4(f) + 12] >> 4 & 0x0f) * 4;
     }
 
-    static byte[] tcpOptions(byte[] f) {
+    public static byte[] tcpOptions(byte[] f) {
         return Arrays.copyOfRange(f, l4(f) + 20, l4(f) + dataOffset(f));
     }
 
-    static byte[] payload(byte[] f) {
+    public static byte[] payload(byte[] f) {
         return Arrays.copyOfRange(f, l4(f) + dataOffset(f), IP + totalLength(f));
     }
 
-    static String payloadText(byte[] f) {
+    public static String payloadText(byte[] f) {
         return new String(payload(f), StandardCharsets.ISO_8859_1);
     }
 
-    static int get16(byte[] b, int at) {
+    public static int get16(byte[] b, int at) {
         return (b[at] & 0xff) << 8 | b[at + 1] & 0xff;
     }
 
-    static void put16(byte[] b, int at, int v) {
+    public static void put16(byte[] b, int at, int v) {
         b[at] = (byte) (v >> 8);
         b[at + 1] = (byte) v;
     }
 
-    static byte[] bytes(int... values) {
+    public static byte[] bytes(int... values) {
         byte[] b = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             b[i] = (byte) values[i];
@@ -229,11 +230,11 @@ final class TcpFrames {
         return b;
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    static String text(byte[] b) {
+    public static String text(byte[] b) {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 }
