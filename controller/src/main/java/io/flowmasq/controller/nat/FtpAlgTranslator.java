@@ -399,9 +399,14 @@ final class FtpAlgTranslator {
 
     /** Removes an unused expectation's binding and flows. */
     private List<OFMessage> withdraw(Session s, long id, long now) {
-        Optional<Binding> gone = table.remove(id);
         s.children.remove(id);
         parentOf.remove(id);
+        return withdrawExpectation(id, now);
+    }
+
+    /** Removes an unused expectation binding: its flows, its port, its record. */
+    private List<OFMessage> withdrawExpectation(long id, long now) {
+        Optional<Binding> gone = table.remove(id);
         if (gone.isEmpty()) {
             return List.of();
         }
@@ -413,6 +418,31 @@ final class FtpAlgTranslator {
         counters.increment("alg.ftp.expectation_withdrawn");
         LOG.info("switch {}: FTP expectation {} {} -> {} withdrawn", config.name(), id, b.inside(), b.external());
         return compiler.removeBinding(b.spec());
+    }
+
+    /**
+     * A data binding made before its connection arrives: {@code announced} (inside) reachable at a fresh
+     * public port, only from {@code remote} (any port), lapsing after {@link #EXPECTATION_SECONDS} unused.
+     * Its flows are appended to {@code out}; empty (counted, logged) when no public port is free.
+     */
+    private Optional<Binding> expectation(Endpoint announced, L2Hop toInside, L2Hop toOutside, IPv4Address remote,
+                                          long now, List<OFMessage> out) {
+        Optional<Endpoint> external = allocator.allocate(Protocol.TCP, announced, now);
+        if (external.isEmpty()) {
+            counters.increment("alg.ftp.expectation_refused");
+            LOG.warn("switch {}: no free public port for FTP data endpoint {}: not translated", config.name(),
+                    announced);
+            return Optional.empty();
+        }
+        // OF1.3 reports the first inbound packet (the peer's SYN), which turns the expectation into a data binding
+        boolean report = compiler.supportsTcpFlags();
+        BindingSpec spec = new BindingSpec(ids.next(), Protocol.TCP, announced, external.get(), toInside, toOutside,
+                EXPECTATION_SECONDS, new RemoteFilter(remote, 0));
+        Binding data = new Binding(spec, now, report ? BindingState.TRANSITORY : BindingState.ESTABLISHED);
+        table.add(data);
+        listener.created(data, now);
+        out.addAll(compiler.installBinding(spec, report));
+        return Optional.of(data);
     }
 
     // ---------------------------------------------------------------- one control connection
@@ -648,30 +678,20 @@ final class FtpAlgTranslator {
                 counters.increment("alg.ftp.port_existing_mapping");
                 return Optional.of(existing.external());
             }
-            Optional<Endpoint> external = allocator.allocate(Protocol.TCP, announced, now);
-            if (external.isEmpty()) {
-                counters.increment("alg.ftp.expectation_refused");
-                LOG.warn("switch {}: no free public port for FTP data endpoint {}: PORT not translated",
-                        config.name(), announced);
+            Optional<Binding> data = expectation(announced, new L2Hop(clientPort, inside.mac(), clientMac),
+                    new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac), server.address(), now,
+                    sideEffects);
+            if (data.isEmpty()) {
                 return Optional.empty();
             }
-            boolean report = compiler.supportsTcpFlags();
-            BindingState state = report ? BindingState.TRANSITORY : BindingState.ESTABLISHED;
-            BindingSpec spec = new BindingSpec(ids.next(), Protocol.TCP, announced, external.get(),
-                    new L2Hop(clientPort, inside.mac(), clientMac),
-                    new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac),
-                    EXPECTATION_SECONDS, new RemoteFilter(server.address(), 0));
-            Binding data = new Binding(spec, now, state);
-            table.add(data);
-            listener.created(data, now);
-            pendingExpectation = spec.id();
-            children.add(spec.id());
-            parentOf.put(spec.id(), this);
+            long id = data.get().id();
+            pendingExpectation = id;
+            children.add(id);
+            parentOf.put(id, this);
             counters.increment("alg.ftp.port_rewritten");
             LOG.info("switch {}: FTP active data {} announced as {} to {} (expectation binding {}, control {})",
-                    config.name(), announced, external.get(), server.address(), spec.id(), controlId);
-            sideEffects.addAll(compiler.installBinding(spec, report));
-            return external;
+                    config.name(), announced, data.get().external(), server.address(), id, controlId);
+            return Optional.of(data.get().external());
         }
 
         @Override
@@ -835,7 +855,7 @@ final class FtpAlgTranslator {
                     return Optional.of(pending.get().external());
                 }
                 if (pending.isPresent() && pending.get().state() == BindingState.TRANSITORY) {
-                    sideEffects.addAll(withdrawServerExpectation(pendingExpectation, now));
+                    sideEffects.addAll(withdrawExpectation(pendingExpectation, now));
                 }
                 pendingExpectation = -1;
             }
@@ -843,37 +863,15 @@ final class FtpAlgTranslator {
             if (existing.isPresent()) {
                 return Optional.of(existing.get().external());
             }
-            Optional<Endpoint> external = allocator.allocate(Protocol.TCP, announced, now);
-            if (external.isEmpty()) {
-                counters.increment("alg.ftp.expectation_refused");
+            Optional<Binding> data = expectation(announced, toServer, toOutside, client.address(), now, sideEffects);
+            if (data.isEmpty()) {
                 return Optional.empty();
             }
-            boolean report = compiler.supportsTcpFlags();
-            BindingSpec spec = new BindingSpec(ids.next(), Protocol.TCP, announced, external.get(), toServer,
-                    toOutside, EXPECTATION_SECONDS, new RemoteFilter(client.address(), 0));
-            Binding data = new Binding(spec, now, report ? BindingState.TRANSITORY : BindingState.ESTABLISHED);
-            table.add(data);
-            listener.created(data, now);
-            pendingExpectation = spec.id();
+            pendingExpectation = data.get().id();
             counters.increment("alg.ftp.passive_rewritten");
             LOG.info("switch {}: FTP passive data {} announced as {} to {} (expectation binding {}, server {})",
-                    config.name(), announced, external.get(), client.address(), spec.id(), server);
-            sideEffects.addAll(compiler.installBinding(spec, report));
-            return external;
-        }
-
-        private List<OFMessage> withdrawServerExpectation(long id, long now) {
-            Optional<Binding> gone = table.remove(id);
-            if (gone.isEmpty()) {
-                return List.of();
-            }
-            Binding b = gone.get();
-            if (table.sessions(b.protocol(), b.inside()) == 0) {
-                allocator.release(b.protocol(), b.external(), now);
-            }
-            listener.removed(b, BindingListener.RemovalReason.OTHER, null, now);
-            counters.increment("alg.ftp.expectation_withdrawn");
-            return compiler.removeBinding(b.spec());
+                    config.name(), announced, data.get().external(), client.address(), pendingExpectation, server);
+            return Optional.of(data.get().external());
         }
     }
 
