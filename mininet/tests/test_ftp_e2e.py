@@ -65,13 +65,20 @@ CONTROL_TIMEOUT = 5
 BIG = 20 * 1024 * 1024            # the 20 MiB file of the issue
 SLOW_SIZE = 2_000_000             # at SLOW_RATE: 20 s > 3 x CONTROL_TIMEOUT
 SLOW_RATE = 100_000               # bytes per second
+# The long transfers come from a second server on ext that sends at SLOW_RATE
+# (vsftpd anon_max_rate): the data connection is busy on the wire all along,
+# as a long transfer is. (A client reading slowly instead leaves the wire idle
+# once the socket buffer has the file, and any NAT then expires the data
+# connection.) Its port is a configured ALG port besides 21.
+SLOW_PORT = 2121
 SMALL_SIZE = 100_000
 PASV_MIN, PASV_MAX = 30000, 30099
 DATA_KINDS = ('ftp-data-expectation', 'ftp-data')
-CONTROL_REMOTE = '%s:21' % EXT_IP
+CONTROL_REMOTE = '%s:%d' % (EXT_IP, SLOW_PORT)   # the long sessions' server
 
 fm = flowmasq_per_version(extra_timers={'tcpEstablished': CONTROL_TIMEOUT,
-                                        'tcpTransitory': CONTROL_TIMEOUT})
+                                        'tcpTransitory': CONTROL_TIMEOUT},
+                          extra_switch={'ftpPorts': [21, SLOW_PORT]})
 
 
 @pytest.fixture(scope='module')
@@ -92,7 +99,16 @@ def ftpd(fm):
                                      ('small.bin', SMALL_SIZE))}
     server.up_path = fm.workdir / 'upload-source.bin'
     server.up_sha = fnet.make_random_file(server.up_path, BIG)
+    slow_root = fm.workdir / 'ftp-slow-root'
+    server.slow = fm.start_vsftpd('ext', slow_root, port=SLOW_PORT,
+                                  pasv_min=PASV_MAX + 1,
+                                  pasv_max=PASV_MAX + 100,
+                                  extra={'anon_max_rate': SLOW_RATE})
+    for name in ('slow.bin', 'small.bin'):
+        shutil.copyfile(root / name, slow_root / name)
+        os.chmod(slow_root / name, 0o644)
     yield server
+    fm.stop_vsftpd(server.slow)
     fm.stop_vsftpd(server)
 
 
@@ -333,11 +349,12 @@ def test_curl_download(fm, ftpd, active, eprt, epsv, verb):
 # long transfers, the control binding and its children
 
 def _long_session(fm, ftpd, passive):
-    """lftp on one control connection: get slow.bin (rate-limited, longer
+    """lftp on one control connection: get slow.bin (sent at SLOW_RATE by
+    the server on SLOW_PORT, longer
     than 3 control timeouts), ls, get small.bin; the session's bindings
     polled all along.  Returns (rc, output, seconds, snapshots, server
     view)."""
-    off = fm.vsftpd_log_offset(ftpd)
+    off = fm.vsftpd_log_offset(ftpd.slow)
     slow, small = local(fm, 'slow-dl.bin'), local(fm, 'small-dl.bin')
     for p in (slow, small):
         if p.exists():
@@ -345,11 +362,10 @@ def _long_session(fm, ftpd, passive):
     old = binding_ids(fm)
     t, result = in_thread(fm.lftp, 'h1', EXT_IP, [
         'get slow.bin -o %s' % slow, 'ls', 'get small.bin -o %s' % small],
-        passive=passive, limit_rate=SLOW_RATE, timeout=SLOW_SIZE // SLOW_RATE
-        + 60)
+        passive=passive, port=SLOW_PORT, timeout=SLOW_SIZE // SLOW_RATE + 60)
     snaps = poll_while(t, fm, exclude=old)
     rc, out = outcome(result)
-    view = ServerView(fm, ftpd, off)
+    view = ServerView(fm, ftpd.slow, off)
     print(out[-3000:])
     print(view)
     return rc, out, result['seconds'], snaps, view
