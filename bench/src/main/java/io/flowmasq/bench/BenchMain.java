@@ -15,6 +15,8 @@ public final class BenchMain {
         }
         switch (args[0]) {
             case "loadgen" -> LoadGenerator.main(args, 1);
+            case "reactive" -> io.flowmasq.bench.reactive.ReactiveController.main(args, 1);
+            case "memory" -> io.flowmasq.bench.memory.HeapPerBinding.main(args, 1);
             case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.err.println("unknown command " + args[0]);

@@ -40,7 +40,7 @@ import org.projectfloodlight.openflow.protocol.OFVersion;
 public final class LoadGenerator {
     static final Set<String> OPTIONS = Set.of("of", "switches", "mode", "window", "warmup", "rounds", "seconds",
             "hosts", "mix", "max-table", "public-addresses", "controller", "java-opts", "out", "label",
-            "threads");
+            "threads", "gc-log");
     static final Set<String> FLAGS = Set.of("buffered");
 
     private LoadGenerator() {
@@ -71,9 +71,18 @@ public final class LoadGenerator {
         int restPort = freePort();
         int ofPort = controller.equals("inproc") ? 0 : freePort();
         String json = BenchConfig.json(switches, publicAddresses, "127.0.0.1", ofPort, restPort);
+        String gcLog = a.get("gc-log", null);
+        String javaOpts = a.get("java-opts", "");
+        if (gcLog != null) {
+            if (controller.equals("inproc")) {
+                throw new IllegalArgumentException("--gc-log needs --controller JAR (the controller's JVM alone)");
+            }
+            Files.deleteIfExists(Path.of(gcLog));
+            javaOpts += " -Xlog:gc,gc+phases:file=" + gcLog + ":timemillis,uptime";
+        }
         ControllerUnderTest cut = controller.equals("inproc")
                 ? ControllerUnderTest.inProcess(ConfigLoader.parse(json))
-                : ControllerUnderTest.jar(Path.of(controller), json, ofPort, a.get("java-opts", ""));
+                : ControllerUnderTest.jar(Path.of(controller), json, ofPort, javaOpts);
         JsonObject result;
         try {
             result = run(cut.openflow(), version, switches, window, buffered(a), maxTable, hosts, mix, warmup,
@@ -84,6 +93,11 @@ public final class LoadGenerator {
             result.add("controller_metrics", controllerSetup(restPort));
         } finally {
             cut.close();
+        }
+        if (gcLog != null) {
+            result.addProperty("controller_java_opts", javaOpts.trim());
+            result.add("gc", GcLog.pauses(Path.of(gcLog), result.get("measured_from_ms").getAsLong(),
+                    result.get("measured_to_ms").getAsLong()));
         }
         String text = new GsonBuilder().setPrettyPrinting().create().toJson(result);
         System.out.println(text);
@@ -125,6 +139,7 @@ public final class LoadGenerator {
             sleep(warmup);
             JsonArray perRound = new JsonArray();
             emulated.forEach(s -> s.recording(true));
+            long measuredFrom = System.currentTimeMillis();
             long first = total(emulated);
             long started = System.nanoTime();
             long before = first;
@@ -139,6 +154,7 @@ public final class LoadGenerator {
                 t0 = t1;
             }
             emulated.forEach(s -> s.recording(false));
+            long measuredTo = System.currentTimeMillis();
             long measured = before - first;
             double elapsed = (t0 - started) / 1e9;
             emulated.forEach(EmulatedSwitch::stop);
@@ -167,6 +183,8 @@ public final class LoadGenerator {
             out.addProperty("expired_by_generator", emulated.stream().mapToLong(EmulatedSwitch::expired).sum());
             out.addProperty("unanswered_at_end", lost);
             out.add("latency_us", percentiles(latency));
+            out.addProperty("measured_from_ms", measuredFrom);
+            out.addProperty("measured_to_ms", measuredTo);
             return out;
         } finally {
             for (Channel c : channels) {
