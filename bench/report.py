@@ -136,22 +136,23 @@ def e2e_table(results):
     s = d['setups']
     ref_conn = s.get('reactive', {}).get('parallel', {}).get('conn_per_s')
     ref_bulk = s.get('ovs-normal', {}).get('bulk', {}).get('bits_per_s')
-    rows = ['| setup | new TCP conn/s (%d parallel) | × reactive | setup mean / p99 (ms), sequential | bulk iperf3 (Gbit/s) | × OVS NORMAL | packet-ins per connection |' % d['params']['parallel'],
-            '|---|---|---|---|---|---|---|']
+    rows = ['| setup | new TCP conn/s (%d parallel) | × reactive | setup mean / p99 (ms), sequential | bulk iperf3, median of 3 (Gbit/s) | × OVS NORMAL | packet-ins per connection | flowmasq\'s own time per packet-in (µs) | packet-ins during one bulk run |' % d['params']['parallel'],
+            '|---|---|---|---|---|---|---|---|---|']
     for name in E2E_ORDER:
         if name not in s:
             continue
         r = s[name]
         if 'error' in r:
-            rows.append('| %s | failed: %s | | | | | |' % (E2E_NAMES[name], r['error'][:120].replace('|', '/')))
+            rows.append('| %s | failed: %s | | | | | | | |' % (E2E_NAMES[name], r['error'][:120].replace('|', '/')))
             continue
         c = r['parallel']['conn_per_s']
         b = r['bulk']['bits_per_s']
-        rows.append('| %s | %s | %s | %s / %s | %s | %s | %s |' % (
+        rows.append('| %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |' % (
             E2E_NAMES[name], f0(c), f2(c / ref_conn) if ref_conn else '—',
             f2(r['sequential']['setup_ms']['mean']), f2(r['sequential']['setup_ms']['p99']),
             f2(b / 1e9), f2(b / ref_bulk) if ref_bulk else '—',
-            f1(r['parallel'].get('packet_ins_per_conn'))))
+            f1(r['parallel'].get('packet_ins_per_conn')), f1(r['sequential'].get('controller_us_per_packet_in')),
+            f0(r['bulk'].get('packet_ins_during'))))
     return '\n'.join(rows), d
 
 
