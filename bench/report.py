@@ -254,7 +254,9 @@ def main():
     e2e_md, e2e = e2e_table(results)
     made = plots(results, lg, e2e)
     when = time.strftime('%Y-%m-%d %H:%M %Z')
-    head = 'Measured %s on %s.' % (when, machine())
+    run = load(results / 'run.json') or {}
+    head = 'Measured %s on %s; load average (1, 5, 15 min) %s before the run, %s after (the benchmarks themselves load both cores; anything else running skews the figures).' % (
+        when, machine(), run.get('load_before', '?'), run.get('load_after', '?'))
     summary = '\n\n'.join([
         head, '**Against the targets**\n\n' + targets(lg, gcs, mem, e2e),
         '**Load generator** (emulated switches over loopback TCP against the controller in the same JVM; '

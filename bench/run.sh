@@ -14,6 +14,11 @@ rm -f "$OUT"/*.json "$OUT"/*.png
 # the controller in the benchmark JVM logs warnings only (per-binding lines are DEBUG anyway)
 JAVA=(java -DFLOWMASQ_LOG_LEVEL=WARN)
 t0=$(date +%s)
+# other work on the machine skews every figure: record the load around the run
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if awk '{exit !($1 > 1.0)}' /proc/loadavg; then
+  echo "warning: load average $load_start before the run: other work will skew the figures" >&2
+fi
 
 loadgen() { # name, then loadgen options
   local name=$1; shift
@@ -50,6 +55,8 @@ if [ "${BENCH_SKIP_E2E:-0}" != 1 ]; then
   /usr/bin/python3 mininet/bench_e2e.py --out "$OUT/e2e.json" 2>&1 | grep '^\[' || true
 fi
 
+printf '{"load_before": "%s", "load_after": "%s", "seconds": %d}\n' \
+  "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(( $(date +%s) - t0 ))" > "$OUT/run.json"
 echo "== report"
 /usr/bin/python3 bench/report.py --results "$OUT" --readme README.md
 echo "make bench: $(( $(date +%s) - t0 )) s"
