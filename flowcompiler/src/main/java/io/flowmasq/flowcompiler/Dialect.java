@@ -47,6 +47,9 @@ interface Dialect {
      */
     boolean supportsTcpFlags();
 
+    /** A builder for an exact match, the cheapest this version's Loxi classes allow. */
+    ExactMatch exactMatch();
+
     /** Adds a match on one TCP flag being set (masked); only where {@link #supportsTcpFlags()}. */
     Match.Builder matchTcpFlag(Match.Builder match, int flag);
 

@@ -281,16 +281,16 @@ public final class FlowCompiler {
      * to an inside neighbour from the same source port would be translated and sent out of the outside port.
      */
     Match outboundMatch(BindingSpec b) {
-        Match.Builder m = factory.buildMatch()
-                .setExact(MatchField.IN_PORT, b.toInside().port())
-                .setExact(MatchField.ETH_DST, b.toInside().source())
-                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                .setExact(MatchField.IP_PROTO, b.protocol().ipProtocol())
-                .setExact(MatchField.IPV4_SRC, b.inside().address());
+        ExactMatch m = dialect.exactMatch()
+                .set(MatchField.IN_PORT, b.toInside().port())
+                .set(MatchField.ETH_DST, b.toInside().source())
+                .set(MatchField.ETH_TYPE, EthType.IPv4)
+                .set(MatchField.IP_PROTO, b.protocol().ipProtocol())
+                .set(MatchField.IPV4_SRC, b.inside().address());
         setL4(m, b.protocol(), true, b.inside().port());
         if (b.remote() != null) {
             // dependent filtering: one outbound flow per session, so a new destination comes up
-            m.setExact(MatchField.IPV4_DST, b.remote().address());
+            m.set(MatchField.IPV4_DST, b.remote().address());
             if (!b.remote().anyPort()) {
                 setL4(m, b.protocol(), false, b.remote().port());
             }
@@ -299,14 +299,14 @@ public final class FlowCompiler {
     }
 
     Match inboundMatch(BindingSpec b) {
-        Match.Builder m = factory.buildMatch()
-                .setExact(MatchField.IN_PORT, b.toOutside().port())
-                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                .setExact(MatchField.IP_PROTO, b.protocol().ipProtocol())
-                .setExact(MatchField.IPV4_DST, b.external().address());
+        ExactMatch m = dialect.exactMatch()
+                .set(MatchField.IN_PORT, b.toOutside().port())
+                .set(MatchField.ETH_TYPE, EthType.IPv4)
+                .set(MatchField.IP_PROTO, b.protocol().ipProtocol())
+                .set(MatchField.IPV4_DST, b.external().address());
         setL4(m, b.protocol(), false, b.external().port());
         if (b.remote() != null) {
-            m.setExact(MatchField.IPV4_SRC, b.remote().address());
+            m.set(MatchField.IPV4_SRC, b.remote().address());
             if (!b.remote().anyPort()) {
                 setL4(m, b.protocol(), true, b.remote().port());
             }
@@ -394,6 +394,15 @@ public final class FlowCompiler {
             return source ? m.setExact(MatchField.TCP_SRC, p) : m.setExact(MatchField.TCP_DST, p);
         }
         return source ? m.setExact(MatchField.UDP_SRC, p) : m.setExact(MatchField.UDP_DST, p);
+    }
+
+    private static void setL4(ExactMatch m, Protocol protocol, boolean source, int port) {
+        TransportPort p = TransportPort.of(port);
+        if (protocol == Protocol.TCP) {
+            m.set(source ? MatchField.TCP_SRC : MatchField.TCP_DST, p);
+        } else {
+            m.set(source ? MatchField.UDP_SRC : MatchField.UDP_DST, p);
+        }
     }
 
     private OFPacketOut packetOut(PacketRef packet, List<OFAction> actions) {

@@ -67,6 +67,11 @@ final class Of10Dialect implements Dialect {
     }
 
     @Override
+    public ExactMatch exactMatch() {
+        return ExactMatch.builder(factory);
+    }
+
+    @Override
     public OFPort inPort(OFPacketIn packetIn) {
         return packetIn.getInPort();
     }

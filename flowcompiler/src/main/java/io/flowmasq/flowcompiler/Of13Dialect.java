@@ -72,6 +72,11 @@ final class Of13Dialect implements Dialect {
     }
 
     @Override
+    public ExactMatch exactMatch() {
+        return ExactMatch.oxm(factory);
+    }
+
+    @Override
     public OFPort inPort(OFPacketIn packetIn) {
         return packetIn.getMatch().get(MatchField.IN_PORT);
     }

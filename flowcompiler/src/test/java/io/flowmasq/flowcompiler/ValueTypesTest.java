@@ -96,4 +96,20 @@ class ValueTypesTest {
     void compilerKeepsItsVersion(OFVersion v) {
         assertEquals(v, FlowCompiler.forFactory(OFFactories.getFactory(v)).version());
     }
+
+    @Test
+    void endpointHashesSpreadNeighbouringHostsAndPorts() {
+        assertEquals(Endpoint.of("10.0.0.11", 40000).hashCode(), IN.hashCode());
+        assertTrue(Endpoint.of("10.0.0.12", 39969).hashCode() != IN.hashCode(), "(a + 1, p - 31)");
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        int n = 0;
+        for (int host = 1; host < 255; host++) {
+            for (int port = 32768; port < 33768; port++) {
+                hashes.add(new Endpoint(org.projectfloodlight.openflow.types.IPv4Address.of((10 << 24) | host), port)
+                        .hashCode());
+                n++;
+            }
+        }
+        assertTrue(hashes.size() > n * 0.999, hashes.size() + " distinct hashes for " + n + " endpoints");
+    }
 }

@@ -119,9 +119,13 @@ final class NaptTranslator {
         if (remote != null) {
             counters.increment("nat.session_created");
         }
-        LOG.info("switch {}: binding {} {} {} -> {} ({}, idle {} s{})", config.name(), spec.id(), protocol.label(),
-                insideEndpoint, spec.external(), state.label(), spec.idleTimeout(),
-                remote == null ? "" : ", session to " + remote);
+        // DEBUG, and the arguments only built then: one line per binding at INFO was a third of the controller's
+        // time at line rate (bench/README.md); the binding log (bindingLog) is the per-binding record.
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("switch {}: binding {} {} {} -> {} ({}, idle {} s{})", config.name(), spec.id(),
+                    protocol.label(), insideEndpoint, spec.external(), state.label(), spec.idleTimeout(),
+                    remote == null ? "" : ", session to " + remote);
+        }
         return Optional.of(binding);
     }
 

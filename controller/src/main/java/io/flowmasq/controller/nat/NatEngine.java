@@ -207,10 +207,13 @@ public final class NatEngine {
         listener.removed(b, reasonOf(removed.getReason()), counts, now);
         boolean idle = removed.getReason() == OFFlowRemovedReason.IDLE_TIMEOUT;
         counters.increment(idle ? "nat.binding_expired" : "nat.binding_removed");
-        LOG.info("switch {}: binding {} {} {} -> {}{} {} after {} s{}", config.name(), b.id(), b.protocol().label(),
-                b.inside(), b.external(), b.spec().remote() == null ? "" : " (session to " + b.spec().remote() + ")",
-                idle ? "expired" : "removed (" + removed.getReason() + ")", (now - b.createdAt()) / 1000,
-                lastSession ? "" : "; the mapping lives on");
+        if (LOG.isDebugEnabled()) { // one line per binding: DEBUG, as its creation (NaptTranslator)
+            LOG.debug("switch {}: binding {} {} {} -> {}{} {} after {} s{}", config.name(), b.id(),
+                    b.protocol().label(), b.inside(), b.external(),
+                    b.spec().remote() == null ? "" : " (session to " + b.spec().remote() + ")",
+                    idle ? "expired" : "removed (" + removed.getReason() + ")", (now - b.createdAt()) / 1000,
+                    lastSession ? "" : "; the mapping lives on");
+        }
         List<OFMessage> out = new ArrayList<>(hairpin.released(b));
         out.addAll(compiler.removeBinding(b.spec()));
         out.addAll(ftp.released(b, now));
