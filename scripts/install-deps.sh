@@ -2,7 +2,8 @@
 # Install what flowmasq needs to build and to run its end-to-end tests on
 # Debian 12, and make sure Open vSwitch is running.  Idempotent: installs only
 # missing packages (apt-get update only if something is missing); safe to run
-# as root with no stdin (CI).
+# as root with no stdin (CI).  Arguments name more packages to install the
+# same way (scripts/install-bench-deps.sh uses that).
 set -euo pipefail
 
 export DEBIAN_FRONTEND=noninteractive
@@ -14,6 +15,7 @@ PACKAGES=(
   python3-pytest
   vsftpd lftp
   iproute2 procps psmisc
+  "$@"
 )
 
 SUDO=""
