@@ -159,7 +159,7 @@ final class FtpAlgTranslator {
         BindingSpec spec = b.spec().withIdleTimeout(BindingState.TRANSITORY.idleTimeout(Protocol.TCP, config.timers()));
         b = b.with(spec, BindingState.TRANSITORY);
         table.replace(b);
-        Session s = new Session(b, inside, ref.inPort(), ip.ethSrc(), nextHopMac, server, TcpView.of(ref.data()).seq());
+        Session s = new Session(b, inside, ref.inPort(), ip.ethSrc(), nextHopMac, server, TcpSegmentRewriter.read(ref.data()).seq());
         byControl.put(b.id(), s);
         byInside.put(new ConnectionKey(b.inside(), server), s);
         byPublic.put(new ConnectionKey(b.external(), server), s);
@@ -491,7 +491,7 @@ final class FtpAlgTranslator {
         List<OFMessage> outbound(PacketRef ref, Ipv4Packet ip, long now) {
             this.now = now;
             sideEffects.clear();
-            TcpView seg = TcpView.of(ref.data());
+            TcpSegmentRewriter.Segment seg = TcpSegmentRewriter.read(ref.data());
             List<OFMessage> out = new ArrayList<>();
             if (reopens(seg)) {
                 out.addAll(restart(seg.seq()));
@@ -517,7 +517,7 @@ final class FtpAlgTranslator {
          * A new connection on the same endpoints: the client's SYN, with another initial sequence number,
          * after the old connection closed (FIN or RST seen) while the binding lives on its closing timer.
          */
-        private boolean reopens(TcpView seg) {
+        private boolean reopens(TcpSegmentRewriter.Segment seg) {
             return seg.syn() && (seg.flags() & TcpFlags.ACK) == 0 && seg.seq() != clientIsn
                     && table.byId(controlId).map(b -> b.state() == BindingState.CLOSING).orElse(false);
         }
@@ -546,7 +546,7 @@ final class FtpAlgTranslator {
         List<OFMessage> inbound(PacketRef ref, Ipv4Packet ip, long now) {
             this.now = now;
             sideEffects.clear();
-            TcpView seg = TcpView.of(ref.data());
+            TcpSegmentRewriter.Segment seg = TcpSegmentRewriter.read(ref.data());
             List<OFMessage> out = new ArrayList<>(trackState(seg.flags(), true));
             lastInbound = ref.data();
             if (seg.syn()) {
@@ -614,10 +614,10 @@ final class FtpAlgTranslator {
         List<OFMessage> releaseHeld(long now) {
             List<OFMessage> out = new ArrayList<>();
             commands.releaseIfDue(now).ifPresent(h -> out.add(toServer(lastOutbound, h.seq(),
-                    TcpView.of(lastOutbound).ack(), h.payload(), plainData(lastOutbound), false)));
+                    TcpSegmentRewriter.read(lastOutbound).ack(), h.payload(), plainData(lastOutbound), false)));
             if (replies != null) {
                 replies.releaseIfDue(now).ifPresent(h -> out.add(toClient(lastInbound, h.seq(),
-                        TcpView.of(lastInbound).ack(), h.payload(), plainData(lastInbound), false)));
+                        TcpSegmentRewriter.read(lastInbound).ack(), h.payload(), plainData(lastInbound), false)));
             }
             if (!out.isEmpty()) {
                 counters.increment("alg.ftp.held_released");
@@ -627,7 +627,7 @@ final class FtpAlgTranslator {
 
         /** The flags of a data segment cut from {@code frame}: no SYN, no FIN, no RST. */
         private static int plainData(byte[] frame) {
-            return TcpView.of(frame).flags() & ~(TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
+            return TcpSegmentRewriter.read(frame).flags() & ~(TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST);
         }
 
         /** SYN-ACK from the server: established; FIN or RST either way: closing. Re-times the control flow. */
@@ -768,7 +768,7 @@ final class FtpAlgTranslator {
         /** Client to server: NAT of the destination; acknowledgements shifted by the reply rewrites. */
         List<OFMessage> inbound(PacketRef ref, long now) {
             lastSeen = now;
-            TcpView seg = TcpView.of(ref.data());
+            TcpSegmentRewriter.Segment seg = TcpSegmentRewriter.read(ref.data());
             finFromClient |= seg.fin();
             reset |= (seg.flags() & TcpFlags.RST) != 0;
             byte[] frame = TcpSegmentRewriter.rewrite(ref.data(), TcpSegmentRewriter.Rewrite.from(ref.data())
@@ -787,7 +787,7 @@ final class FtpAlgTranslator {
             this.now = now;
             lastSeen = now;
             sideEffects.clear();
-            TcpView seg = TcpView.of(ref.data());
+            TcpSegmentRewriter.Segment seg = TcpSegmentRewriter.read(ref.data());
             finFromServer |= seg.fin();
             reset |= (seg.flags() & TcpFlags.RST) != 0;
             lastOutbound = ref.data();
@@ -826,7 +826,7 @@ final class FtpAlgTranslator {
                 return List.of();
             }
             return replies.releaseIfDue(now).map(h -> List.of(toClient(lastOutbound, h.seq(), h.payload(),
-                    TcpView.of(lastOutbound).flags() & ~(TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST), false)))
+                    TcpSegmentRewriter.read(lastOutbound).flags() & ~(TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST), false)))
                     .orElse(List.of());
         }
 
@@ -872,37 +872,6 @@ final class FtpAlgTranslator {
             LOG.info("switch {}: FTP passive data {} announced as {} to {} (expectation binding {}, server {})",
                     config.name(), announced, data.get().external(), client.address(), pendingExpectation, server);
             return Optional.of(data.get().external());
-        }
-    }
-
-    /** The TCP fields of a frame the rewriting needs: sequence, acknowledgement, flags, payload. */
-    private record TcpView(long seq, long ack, int flags, byte[] payload) {
-        boolean syn() {
-            return (flags & TcpFlags.SYN) != 0;
-        }
-
-        boolean fin() {
-            return (flags & TcpFlags.FIN) != 0;
-        }
-
-        static TcpView of(byte[] frame) {
-            int ip = 14;
-            int ihl = (frame[ip] & 0x0f) * 4;
-            int totalLength = ((frame[ip + 2] & 0xff) << 8) | (frame[ip + 3] & 0xff);
-            int tcp = ip + ihl;
-            long seq = readInt(frame, tcp + 4);
-            long ack = readInt(frame, tcp + 8);
-            int dataOffset = ((frame[tcp + 12] & 0xf0) >> 4) * 4;
-            int flags = ((frame[tcp + 12] & 0x01) << 8) | (frame[tcp + 13] & 0xff);
-            int payloadStart = tcp + dataOffset;
-            int payloadEnd = Math.min(frame.length, ip + totalLength);
-            byte[] payload = payloadEnd > payloadStart
-                    ? java.util.Arrays.copyOfRange(frame, payloadStart, payloadEnd) : new byte[0];
-            return new TcpView(seq, ack, flags, payload);
-        }
-
-        private static long readInt(byte[] b, int at) {
-            return ((b[at] & 0xffL) << 24) | ((b[at + 1] & 0xffL) << 16) | ((b[at + 2] & 0xffL) << 8) | (b[at + 3] & 0xffL);
         }
     }
 }

@@ -175,6 +175,25 @@ public final class TcpSegmentRewriter {
     public record Result(byte[] frame, int sackPermittedStripped, int sackBlocksAdjusted, boolean optionsMalformed) {
     }
 
+    /** The fields of a TCP segment the ALG follows the stream by. {@code flags}: the 9 flag bits (NS..FIN). */
+    public record Segment(long seq, long ack, int flags, byte[] payload) {
+        public boolean syn() {
+            return (flags & 0x002) != 0;
+        }
+
+        public boolean fin() {
+            return (flags & 0x001) != 0;
+        }
+    }
+
+    /** Reads a frame's TCP segment, checked as {@link #rewrite} checks it (IllegalArgumentException). */
+    public static Segment read(byte[] frame) {
+        Layout l = Layout.of(frame);
+        int flags = ((frame[l.l4 + 12] & 0x01) << 8) | (frame[l.l4 + 13] & 0xff);
+        return new Segment(read32(frame, l.l4 + 4), read32(frame, l.l4 + 8), flags,
+                Arrays.copyOfRange(frame, l.payload, l.end));
+    }
+
     public static Result rewrite(byte[] frame, Rewrite r) {
         Layout l = Layout.of(frame);
         int ttl = frame[IP + 8] & 0xff;
