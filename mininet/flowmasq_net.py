@@ -1347,6 +1347,37 @@ class FlowmasqNet:
                 if l and not l.startswith('reading from')]
 
 
+    def set_controller_rate_limit(self, rate, burst):
+        """OVS's own packet-in rate limit for this bridge's controller
+        (Controller table controller_rate_limit / controller_burst_limit,
+        packets per second; OVS minimums 100 and 25): how an OpenFlow 1.0
+        switch, which has no meters, is kept from flooding the controller.
+        OVS then queues packet-ins per input port and serves the ports in
+        turn. Returns the Controller row's uuid."""
+        r = run(['ovs-vsctl', 'get', 'Bridge', self.switch_name,
+                 'controller'], timeout=10)
+        uuids = re.findall(r'[0-9a-f-]{36}', r.stdout)
+        if r.returncode != 0 or len(uuids) != 1:
+            raise FlowmasqError('no single controller on %s: %r'
+                                % (self.switch_name, r.stdout))
+        r = run(['ovs-vsctl', 'set', 'Controller', uuids[0],
+                 'controller_rate_limit=%d' % rate,
+                 'controller_burst_limit=%d' % burst], timeout=10)
+        if r.returncode != 0:
+            raise FlowmasqError('setting the controller rate limit failed: '
+                                '%s' % r.stdout)
+        return uuids[0]
+
+    def port_rx_packets(self, port):
+        """rx packets the switch counted on an OpenFlow port number."""
+        r = run(['ovs-ofctl', '-O', self.of_version, 'dump-ports',
+                 self.switch_name, str(port)], timeout=10)
+        m = re.search(r'rx pkts=(\d+)', r.stdout)
+        if r.returncode != 0 or not m:
+            raise FlowmasqError('dump-ports %s %s: %s'
+                                % (self.switch_name, port, r.stdout))
+        return int(m.group(1))
+
 IPV4_LINE = re.compile(
     r'\bIP (\d+\.\d+\.\d+\.\d+)(?:\.(\d+))? > (\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?:'
     r'\s*(.*)')

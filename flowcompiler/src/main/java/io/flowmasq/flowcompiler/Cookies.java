@@ -12,7 +12,8 @@ import org.projectfloodlight.openflow.types.U64;
  * +----------+---------+--------------------------------------+
  * </pre>
  * 0xF1 marks the flow as ours (a restarted controller can tell its flows from others');
- * kind 0x00 is the proactive pipeline, 0x01 a NAPT binding, 0x02 a hairpin between two bindings. All flows of one binding share its
+ * kind 0x00 is the proactive pipeline, 0x01 a NAPT binding, 0x02 a hairpin between two bindings, 0x03 the
+ * penalty box of one inside host (its IPv4 address in the low 32 bits). All flows of one binding share its
  * cookie, so one cookie-masked delete removes them (OF1.3), and the binding table can be rebuilt
  * from a flow-stats dump.
  *
@@ -28,6 +29,7 @@ public final class Cookies {
     private static final long KIND_PIPELINE = 0x00L << 48;
     private static final long KIND_BINDING = 0x01L << 48;
     private static final long KIND_HAIRPIN = 0x02L << 48;
+    private static final long KIND_PENALTY = 0x03L << 48;
     private static final long KIND_MASK = 0xFFL << 48;
     private static final long TAG_MASK = 0xFFL << 56;
 
@@ -50,6 +52,16 @@ public final class Cookies {
             throw new IllegalArgumentException("hairpin id out of range: " + hairpinId);
         }
         return U64.of(APP_TAG | KIND_HAIRPIN | hairpinId);
+    }
+
+    /** The penalty-box flow of one inside host: one per host, so it can be found (and deleted) by cookie. */
+    public static U64 penalty(org.projectfloodlight.openflow.types.IPv4Address host) {
+        return U64.of(APP_TAG | KIND_PENALTY | (host.getInt() & 0xFFFF_FFFFL));
+    }
+
+    public static boolean isPenalty(U64 cookie) {
+        long v = cookie.getValue();
+        return (v & TAG_MASK) == APP_TAG && (v & KIND_MASK) == KIND_PENALTY;
     }
 
     public static boolean isBinding(U64 cookie) {

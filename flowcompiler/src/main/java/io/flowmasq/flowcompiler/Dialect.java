@@ -57,7 +57,15 @@ interface Dialect {
     U64 cookie(OFPacketIn packetIn);
 
     /** An ADD flow-mod in table 0 carrying the stamp. */
-    OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp);
+    default OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
+        return add(match, actions, stamp, 0, 0);
+    }
+
+    /**
+     * As {@link #add(Match, List, FlowStamp)} with a hard timeout in seconds (0: none) and the meter the flow's
+     * packets go through first (0: none; only where the version has meters).
+     */
+    OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp, int hardTimeout, long meterId);
 
     /**
      * Deletes the flows that carry {@code stamp.cookie()}; {@code matches} are those flows' matches

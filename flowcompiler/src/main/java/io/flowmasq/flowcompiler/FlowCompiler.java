@@ -3,8 +3,11 @@ package io.flowmasq.flowcompiler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterFlags;
+import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -25,6 +28,8 @@ import org.projectfloodlight.openflow.types.TransportPort;
 public final class FlowCompiler {
     /** Packet-ins carry whole frames: the FTP ALG needs payloads (OFPCML_NO_BUFFER). */
     public static final int CONTROLLER_MAX_LEN = 0xffff;
+    /** The meter that rate-limits new inside flows on their way to the controller (OF1.3). */
+    public static final long PACKET_IN_METER_ID = 1;
 
     private final Dialect dialect;
     private final OFFactory factory;
@@ -65,6 +70,16 @@ public final class FlowCompiler {
 
     /** The proactive flows: ARP for gateway addresses and new inside flows to the controller, bridge, miss drop. */
     public List<OFMessage> pipeline(PipelineSpec spec) {
+        return pipeline(spec, false);
+    }
+
+    /**
+     * As {@link #pipeline(PipelineSpec)}; with {@code metered} the flows that send new inside flows to the
+     * controller first pass the packet-in meter ({@link #PACKET_IN_METER_ID}), which must exist
+     * ({@link #packetInMeter}). Only where {@link #supportsMeters()}.
+     */
+    public List<OFMessage> pipeline(PipelineSpec spec, boolean metered) {
+        long meter = meterId(metered);
         List<OFMessage> out = new ArrayList<>();
         FlowStamp arp = FlowStamp.pipeline(Priorities.ARP_TO_GATEWAY);
         List<OFAction> toController = List.of(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
@@ -95,25 +110,10 @@ public final class FlowCompiler {
                 out.add(dialect.add(setL4(fragment, p, false, 0).build(), toController, icmp));
             }
         }
-        FlowStamp newFlow = FlowStamp.pipeline(Priorities.NEW_FLOW);
         FlowStamp bridge = FlowStamp.pipeline(Priorities.INSIDE_BRIDGE);
         for (PipelineSpec.InsideSegment segment : spec.inside()) {
             for (OFPort port : segment.ports()) {
-                Match toGateway = factory.buildMatch()
-                        .setExact(MatchField.IN_PORT, port)
-                        .setExact(MatchField.ETH_DST, segment.mac())
-                        .setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                        .build();
-                out.add(dialect.add(toGateway, toController, newFlow));
-                for (IPv4Address address : spec.outside().addresses()) {
-                    Match toPublic = factory.buildMatch()
-                            .setExact(MatchField.IN_PORT, port)
-                            .setExact(MatchField.ETH_DST, segment.mac())
-                            .setExact(MatchField.ETH_TYPE, EthType.IPv4)
-                            .setExact(MatchField.IPV4_DST, address)
-                            .build();
-                    out.add(dialect.add(toPublic, toController, FlowStamp.pipeline(Priorities.TO_PUBLIC_ADDRESS)));
-                }
+                out.addAll(insideToController(spec, segment, port, meter));
                 List<OFAction> flood = new ArrayList<>();
                 for (OFPort other : segment.ports()) {
                     if (!other.equals(port)) {
@@ -130,6 +130,102 @@ public final class FlowCompiler {
         }
         out.add(dialect.add(factory.matchWildcardAll(), List.of(), FlowStamp.pipeline(Priorities.TABLE_MISS)));
         return out;
+    }
+
+    /**
+     * Only the pipeline flows that send new inside flows to the controller (new flow, to a public address),
+     * with or without the meter: re-adding them replaces the installed ones in place (same match and
+     * priority), so the switch is never without them.
+     */
+    public List<OFMessage> insideToController(PipelineSpec spec, boolean metered) {
+        long meter = meterId(metered);
+        List<OFMessage> out = new ArrayList<>();
+        for (PipelineSpec.InsideSegment segment : spec.inside()) {
+            for (OFPort port : segment.ports()) {
+                out.addAll(insideToController(spec, segment, port, meter));
+            }
+        }
+        return out;
+    }
+
+    private List<OFMessage> insideToController(PipelineSpec spec, PipelineSpec.InsideSegment segment, OFPort port,
+                                               long meter) {
+        List<OFAction> toController = List.of(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
+        List<OFMessage> out = new ArrayList<>();
+        Match toGateway = factory.buildMatch()
+                .setExact(MatchField.IN_PORT, port)
+                .setExact(MatchField.ETH_DST, segment.mac())
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .build();
+        out.add(dialect.add(toGateway, toController, FlowStamp.pipeline(Priorities.NEW_FLOW), 0, meter));
+        for (IPv4Address address : spec.outside().addresses()) {
+            Match toPublic = factory.buildMatch()
+                    .setExact(MatchField.IN_PORT, port)
+                    .setExact(MatchField.ETH_DST, segment.mac())
+                    .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                    .setExact(MatchField.IPV4_DST, address)
+                    .build();
+            out.add(dialect.add(toPublic, toController, FlowStamp.pipeline(Priorities.TO_PUBLIC_ADDRESS), 0, meter));
+        }
+        return out;
+    }
+
+    /** Whether the version has meters (OF1.3); whether the switch has them it says in its meter features. */
+    public boolean supportsMeters() {
+        return factory.getVersion() != OFVersion.OF_10;
+    }
+
+    /** Asks the switch which meters it has (OF1.3 METER_FEATURES multipart request). */
+    public OFMessage meterFeaturesRequest() {
+        return factory.meterFeaturesStatsRequest(Set.of());
+    }
+
+    /**
+     * The packet-in meter: packets beyond {@code packetsPerSecond} (bucket of {@code burst} packets) are
+     * dropped by the switch. {@code command} ADD, or MODIFY when the switch already has the meter.
+     */
+    public OFMessage packetInMeter(OFMeterModCommand command, long packetsPerSecond, long burst) {
+        if (!supportsMeters()) {
+            throw new IllegalStateException("OpenFlow " + version() + " has no meters");
+        }
+        return factory.buildMeterMod()
+                .setCommand(command)
+                .setMeterId(PACKET_IN_METER_ID)
+                .setFlags(Set.of(OFMeterFlags.PKTPS, OFMeterFlags.BURST))
+                .setMeters(List.of(factory.meterBands().drop(packetsPerSecond, burst)))
+                .build();
+    }
+
+    private long meterId(boolean metered) {
+        if (metered && !supportsMeters()) {
+            throw new IllegalStateException("OpenFlow " + version() + " has no meters");
+        }
+        return metered ? PACKET_IN_METER_ID : 0;
+    }
+
+    /**
+     * Puts an inside host in the penalty box: its IPv4 to the gateway MAC that no binding flow takes is
+     * dropped by the switch until the hard timeout, instead of reaching the controller. No FLOW_REMOVED:
+     * the engine keeps its own clock of the box.
+     */
+    public OFMessage penalise(PenaltySpec p) {
+        return dialect.add(penaltyMatch(p), List.of(),
+                new FlowStamp(Cookies.penalty(p.host()), Priorities.PENALTY, 0, false), p.seconds(), 0);
+    }
+
+    /** Lets the host out of the penalty box before its hard timeout. */
+    public List<OFMessage> liftPenalty(PenaltySpec p) {
+        return dialect.delete(new FlowStamp(Cookies.penalty(p.host()), Priorities.PENALTY, 0, false),
+                List.of(penaltyMatch(p)));
+    }
+
+    private Match penaltyMatch(PenaltySpec p) {
+        return factory.buildMatch()
+                .setExact(MatchField.IN_PORT, p.port())
+                .setExact(MatchField.ETH_DST, p.gatewayMac())
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IPV4_SRC, p.host())
+                .build();
     }
 
     /** Inbound flow first, then outbound, so a reply can never beat its return path into the table. */

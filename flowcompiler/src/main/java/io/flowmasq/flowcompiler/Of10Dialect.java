@@ -102,13 +102,17 @@ final class Of10Dialect implements Dialect {
         return null;
     }
 
+    /** OpenFlow 1.0 has no meters (Open vSwitch rate-limits its packet-ins with controller_rate_limit instead). */
     @Override
-    public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
+    public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp, int hardTimeout, long meterId) {
+        if (meterId != 0) {
+            throw new IllegalArgumentException("OpenFlow 1.0 has no meters");
+        }
         return factory.buildFlowAdd()
                 .setCookie(stamp.cookie())
                 .setPriority(stamp.priority())
                 .setIdleTimeout(stamp.idleTimeout())
-                .setHardTimeout(0)
+                .setHardTimeout(hardTimeout)
                 .setFlags(stamp.sendFlowRemoved() ? Set.of(OFFlowModFlags.SEND_FLOW_REM) : Set.of())
                 .setMatch(match)
                 .setActions(actions)

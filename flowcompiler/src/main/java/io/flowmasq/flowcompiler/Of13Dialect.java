@@ -1,5 +1,6 @@
 package io.flowmasq.flowcompiler;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -7,6 +8,7 @@ import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
@@ -122,19 +124,25 @@ final class Of13Dialect implements Dialect {
         return packetIn.getCookie();
     }
 
+    /** A meter instruction comes first: OpenFlow 1.3 applies instructions in this order (meter, apply-actions). */
     @Override
-    public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
+    public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp, int hardTimeout, long meterId) {
+        List<OFInstruction> instructions = new ArrayList<>(2);
+        if (meterId != 0) {
+            instructions.add(factory.instructions().meter(meterId));
+        }
+        if (!actions.isEmpty()) {
+            instructions.add(factory.instructions().applyActions(actions));
+        }
         return factory.buildFlowAdd()
                 .setTableId(TableId.ZERO)
                 .setCookie(stamp.cookie())
                 .setPriority(stamp.priority())
                 .setIdleTimeout(stamp.idleTimeout())
-                .setHardTimeout(0)
+                .setHardTimeout(hardTimeout)
                 .setFlags(stamp.sendFlowRemoved() ? Set.of(OFFlowModFlags.SEND_FLOW_REM) : Set.of())
                 .setMatch(match)
-                .setInstructions(actions.isEmpty()
-                        ? List.of()
-                        : List.of(factory.instructions().applyActions(actions)))
+                .setInstructions(instructions)
                 .build();
     }
 

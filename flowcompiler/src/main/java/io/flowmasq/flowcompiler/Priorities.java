@@ -17,6 +17,12 @@ public final class Priorities {
     public static final int TCP_CONTROL = 30000;
     /** Translation flows of bindings. */
     public static final int BINDING = 20000;
+    /**
+     * An inside host in the penalty box (over its new-binding rate): its new flows are dropped by the switch
+     * instead of reaching the controller. Above {@link #NEW_FLOW}, below {@link #BINDING}: the host's existing
+     * bindings keep working, and only this host's first packets are affected.
+     */
+    public static final int PENALTY = 150;
     /** IPv4 sent to the gateway MAC from inside with no binding yet: a new flow, to the controller. */
     public static final int NEW_FLOW = 100;
     /** Everything else from an inside port is bridged among that segment's other ports. */

@@ -67,6 +67,14 @@ public final class BenchConfig {
             outside.addProperty("mac", mac(outsideMac(i)));
             outside.addProperty("nextHop", "203.0.113.254");
             sw.add("outside", outside);
+            // Flood protection off: the load generator is one "host" per emulated flow source sending far above
+            // any per-host rate and the switch-wide packet-in budget, and its emulated switch has no meters.
+            JsonObject limits = new JsonObject();
+            limits.addProperty("bindingsPerHost", 0);
+            limits.addProperty("newBindingsPerSecond", 0);
+            limits.addProperty("packetInsPerSecond", 0);
+            limits.addProperty("meterPacketsPerSecond", 0);
+            sw.add("limits", limits);
             list.add(sw);
         }
         root.add("switches", list);

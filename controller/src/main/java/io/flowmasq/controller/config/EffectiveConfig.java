@@ -93,6 +93,20 @@ public final class EffectiveConfig {
         JsonArray ftp = new JsonArray();
         s.ftpPorts().stream().sorted().forEach(ftp::add);
         o.add("ftpPorts", ftp);
+        o.add("limits", limits(s.limits()));
+        return o;
+    }
+
+    private static JsonObject limits(LimitsConfig l) {
+        JsonObject o = new JsonObject();
+        o.addProperty("bindingsPerHost", l.bindingsPerHost());
+        o.addProperty("newBindingsPerSecond", l.newBindingsPerSecond());
+        o.addProperty("newBindingsBurst", l.newBindingsBurst());
+        o.addProperty("penaltySeconds", l.penaltySeconds());
+        o.addProperty("packetInsPerSecond", l.packetInsPerSecond());
+        o.addProperty("packetInBurst", l.packetInBurst());
+        o.addProperty("meterPacketsPerSecond", l.meterPacketsPerSecond());
+        o.addProperty("meterBurst", l.meterBurst());
         return o;
     }
 

@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp", "filtering", "ftpPorts");
+            "mssClamp", "filtering", "ftpPorts", "limits");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -40,11 +40,13 @@ final class SwitchReader {
         OptionalInt mssClamp = mssClamp(fields.optional("mssClamp"), outside);
         Filtering filtering = filtering(fields.optional("filtering"));
         Set<Integer> ftpPorts = ftpPorts(fields.optional("ftpPorts"));
+        LimitsConfig limits = LimitsReader.read(fields.optional("limits"));
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
-                || mssClamp == null || filtering == null || ftpPorts == null) {
+                || mssClamp == null || filtering == null || ftpPorts == null || limits == null) {
             return null;
         }
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
+                limits);
     }
 
     /** The TCP ports of FTP control connections the ALG follows; {@code []} turns the ALG off. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.projectfloodlight.openflow.types.IPv4Address;
 
 /**
  * The bindings of one switch, by id, by inside endpoint and by public endpoint. Under
@@ -27,6 +28,13 @@ public final class BindingTable {
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
     private final Map<EndpointKey, Map<Long, Binding>> byInside = new HashMap<>();
     private final Map<EndpointKey, Map<Long, Binding>> byExternal = new HashMap<>();
+    /** Bindings (sessions) per inside host address, for its quota (RFC 6888 REQ-4). */
+    private final Map<IPv4Address, Integer> perHost = new HashMap<>();
+
+    /** How many bindings (sessions, of every protocol and port) the inside host has. */
+    public int countFor(IPv4Address insideHost) {
+        return perHost.getOrDefault(insideHost, 0);
+    }
 
     /** A binding of the inside endpoint's mapping (the oldest session), whatever its remote. */
     public Optional<Binding> byInside(Protocol protocol, Endpoint inside) {
@@ -84,6 +92,7 @@ public final class BindingTable {
         byExternal.computeIfAbsent(new EndpointKey(binding.protocol(), binding.external()), k -> new LinkedHashMap<>())
                 .put(binding.id(), binding);
         byId.put(binding.id(), binding);
+        perHost.merge(binding.inside().address(), 1, Integer::sum);
     }
 
     /** Replaces a binding by a re-timed copy of itself (same id, endpoints and remote). */
@@ -104,6 +113,7 @@ public final class BindingTable {
         if (b != null) {
             removeFrom(byInside, new EndpointKey(b.protocol(), b.inside()), id);
             removeFrom(byExternal, new EndpointKey(b.protocol(), b.external()), id);
+            perHost.computeIfPresent(b.inside().address(), (a, n) -> n == 1 ? null : n - 1);
         }
         return Optional.ofNullable(b);
     }

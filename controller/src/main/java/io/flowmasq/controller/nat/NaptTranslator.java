@@ -40,9 +40,12 @@ final class NaptTranslator {
     private final CounterSink counters;
     private final BindingIds ids;
     private final BindingListener listener;
+    private final HostQuotas quotas;
 
     NaptTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
-                   MssClamper mss, CounterSink counters, BindingIds ids, BindingListener listener) {
+                   MssClamper mss, CounterSink counters, BindingIds ids, BindingListener listener,
+                   HostQuotas quotas) {
+        this.quotas = quotas;
         this.ids = ids;
         this.listener = listener;
         this.config = config;
@@ -76,7 +79,8 @@ final class NaptTranslator {
 
     /**
      * Allocates and records a new binding for the packet's source (its flows still to be
-     * installed by the caller); empty, counted and logged when no public port is free.
+     * installed by the caller); empty, counted and logged when the inside host is over its rate or quota
+     * ({@link HostQuotas}) or no public port is free.
      */
     Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now) {
         return bind(ref, packet, inside, nextHopMac, now, remoteOf(packet));
@@ -85,6 +89,9 @@ final class NaptTranslator {
     /** As {@link #bind(PacketRef, Ipv4Packet, InsideConfig, MacAddress, long)}, tied to {@code remote} whatever the filtering. */
     Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now,
                            RemoteFilter remote) {
+        if (!quotas.admit(packet.src(), ref.inPort(), inside.mac(), table.countFor(packet.src()), now)) {
+            return Optional.empty();
+        }
         Protocol protocol = packet.transport();
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
         Optional<Binding> mapping = table.byInside(protocol, insideEndpoint);

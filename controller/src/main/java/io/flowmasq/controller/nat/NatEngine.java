@@ -11,6 +11,7 @@ import io.flowmasq.controller.packet.ParsedPacket;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.PacketRef;
+import io.flowmasq.flowcompiler.PenaltySpec;
 import io.flowmasq.flowcompiler.PipelineSpec;
 import io.flowmasq.flowcompiler.TcpFlags;
 import io.flowmasq.flowcompiler.Endpoint;
@@ -20,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterFeaturesStatsReply;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -57,6 +60,11 @@ public final class NatEngine {
     private final InsideHosts insideHosts = new InsideHosts(NextHopResolver.ARP_LIFETIME_MS);
     private final StaticBindings statics;
     private final BindingListener listener;
+    private final HostQuotas quotas;
+    private final PacketInMeter meter;
+    /** Packet-ins the engine takes per second, whatever they are; null when the budget is off. Starts full. */
+    private final TokenBucket budget;
+    private final LogThrottle<String> budgetLog = new LogThrottle<>(HostQuotas.LOG_INTERVAL_MS);
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
@@ -74,7 +82,11 @@ public final class NatEngine {
         this.arp = new ArpResponder(config);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         MssClamper mss = new MssClamper(config.mssClamp(), compiler, counters);
-        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener);
+        this.quotas = new HostQuotas(config.limits(), config.name(), counters);
+        this.meter = new PacketInMeter(config.limits(), compiler, pipelineSpec(config), config.name(), counters);
+        this.budget = config.limits().budgetOn()
+                ? new TokenBucket(config.limits().packetInsPerSecond(), config.limits().packetInBurst(), 0) : null;
+        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener, quotas);
         this.ftp = new FtpAlgTranslator(config, compiler, table, napt, allocator, ids, listener, counters);
         this.statics = new StaticBindings(config, compiler, table, allocator, insideHosts, nextHop, ids, listener,
                 counters, ftp);
@@ -142,18 +154,57 @@ public final class NatEngine {
         return lastSession;
     }
 
-    /** The proactive pipeline and an ARP request for the next hop. Existing flows are left alone. */
+    /**
+     * The proactive pipeline and an ARP request for the next hop. Existing flows are left alone. On OpenFlow
+     * 1.3 the switch is also asked for its meter features ({@link #onMeterFeatures}).
+     */
     public List<OFMessage> onConnect(long now) {
         List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config)));
+        out.addAll(meter.onConnect());
         out.addAll(compiler.invalidTtlToController());
         nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
         out.add(compiler.barrier());
         return out;
     }
 
+    /** The switch's meter features: when it has a suitable meter, the meter and the metered pipeline flows. */
+    public List<OFMessage> onMeterFeatures(OFMeterFeaturesStatsReply reply, long now) {
+        return meter.onFeatures(reply);
+    }
+
+    /** An OpenFlow error from the switch; only those about the packet-in meter are acted on here. */
+    public List<OFMessage> onError(OFErrorMsg error, long now) {
+        return meter.onError(error);
+    }
+
+    /**
+     * A packet-in: first the switch's packet-in budget, then the packet itself; penalty-box flows for
+     * inside hosts that went over their new-binding rate while it was handled are added at the end.
+     */
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
-        counters.increment("nat.packet_in");
         PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
+        if (budget != null && !budget.tryAcquire(now)) {
+            counters.increment("openflow.packet_in_dropped.budget");
+            long dropped = budgetLog.due("budget", now);
+            if (dropped > 0) {
+                LOG.warn("switch {}: over its packet-in budget ({}/s, burst {}): {} packet-in(s) dropped since the"
+                        + " last report", config.name(), config.limits().packetInsPerSecond(),
+                        config.limits().packetInBurst(), dropped);
+            }
+            return napt.dropped(ref);
+        }
+        counters.increment("nat.packet_in");
+        List<OFMessage> out = handlePacketIn(packetIn, ref, now);
+        List<PenaltySpec> boxed = quotas.takeNewPenalties();
+        if (boxed.isEmpty()) {
+            return out;
+        }
+        List<OFMessage> all = new ArrayList<>(out);
+        boxed.forEach(p -> all.add(compiler.penalise(p)));
+        return all;
+    }
+
+    private List<OFMessage> handlePacketIn(OFPacketIn packetIn, PacketRef ref, long now) {
         OptionalLong flowOf = compiler.bindingOf(packetIn);
         // an ALG connection's flows send every segment here: not a TCP-state report
         Optional<List<OFMessage>> reported = flowOf.isPresent() && ftp.isControl(flowOf.getAsLong())
@@ -237,6 +288,7 @@ public final class NatEngine {
     public List<OFMessage> onTick(long now) {
         List<OFMessage> out = new ArrayList<>();
         insideHosts.expire(now);
+        quotas.expire(now);
         listener.tick(now);
         out.addAll(ftp.tick(now));
         icmp.expire(now);

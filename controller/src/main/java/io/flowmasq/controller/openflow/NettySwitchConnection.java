@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFType;
 import org.projectfloodlight.openflow.types.DatapathId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,11 @@ final class NettySwitchConnection implements SwitchConnection {
     private final OFFactory factory;
     private final Instant connectedSince;
     private final ChannelFutureListener logFailure;
+    private final OpenFlowCounters counters;
 
-    NettySwitchConnection(Channel channel, DatapathId dpid, OFFactory factory, Instant connectedSince) {
+    NettySwitchConnection(Channel channel, DatapathId dpid, OFFactory factory, Instant connectedSince,
+                          OpenFlowCounters counters) {
+        this.counters = requireNonNull(counters, "counters");
         this.channel = requireNonNull(channel, "channel");
         this.dpid = requireNonNull(dpid, "dpid");
         this.factory = requireNonNull(factory, "factory");
@@ -57,15 +61,33 @@ final class NettySwitchConnection implements SwitchConnection {
 
     @Override
     public void send(OFMessage message) {
-        channel.writeAndFlush(requireNonNull(message, "message")).addListener(logFailure);
+        if (!droppable(requireNonNull(message, "message"))) {
+            channel.writeAndFlush(message).addListener(logFailure);
+        }
     }
 
+    /**
+     * Packet-outs are dropped while the connection is unwritable (the switch does not read): a lost first packet
+     * is retransmitted by its sender, whereas buffering them would grow without bound. Flow-mods and the rest
+     * are always written: the engine's state depends on them, and reading stops while unwritable
+     * ({@link WriteBackpressure}), so they stay few.
+     */
     @Override
     public void send(List<OFMessage> messages) {
         for (OFMessage message : messages) {
-            channel.write(requireNonNull(message, "message")).addListener(logFailure);
+            if (!droppable(requireNonNull(message, "message"))) {
+                channel.write(message).addListener(logFailure);
+            }
         }
         channel.flush();
+    }
+
+    private boolean droppable(OFMessage message) {
+        if (message.getType() == OFType.PACKET_OUT && !channel.isWritable()) {
+            counters.increment(OpenFlowCounters.PACKET_OUT_DROPPED);
+            return true;
+        }
+        return false;
     }
 
     @Override

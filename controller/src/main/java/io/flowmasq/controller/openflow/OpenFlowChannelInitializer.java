@@ -52,7 +52,9 @@ public final class OpenFlowChannelInitializer extends ChannelInitializer<Channel
 
     @Override
     protected void initChannel(Channel channel) {
+        channel.config().setWriteBufferWaterMark(WriteBackpressure.WATER_MARK);
         channel.pipeline()
+                .addLast("backpressure", new WriteBackpressure(counters))
                 .addLast("flush", new FlushConsolidationHandler(FLUSH_EVERY, false))
                 .addLast("idle", new IdleStateHandler(echoIntervalSeconds, 0, 0, TimeUnit.SECONDS))
                 .addLast("frame", new OpenFlowFrameDecoder(counters))

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * any thread. Names in use: {@value #MESSAGES_IN}, {@value #MESSAGES_OUT}, {@value #PARSE_ERRORS},
  * {@value #FRAMING_ERRORS}, {@value #ERROR_PREFIX}&lt;TYPE&gt; (an OFPT_ERROR received, by
  * OFErrorType), {@value #HANDSHAKE_FAILED}, {@value #ECHO_TIMEOUTS}, {@value #HANDLER_EXCEPTIONS},
- * {@value #VERSION_MISMATCH}.
+ * {@value #VERSION_MISMATCH}, {@value #UNWRITABLE}, {@value #PACKET_OUT_DROPPED}.
  */
 public final class OpenFlowCounters {
     public static final String MESSAGES_IN = "of.messages.in";
@@ -25,6 +25,11 @@ public final class OpenFlowCounters {
     public static final String HANDLER_EXCEPTIONS = "handler.exceptions";
     /** A message whose version differs from the one negotiated for its connection (dropped). */
     public static final String VERSION_MISMATCH = "of.version_mismatch";
+
+    /** A switch connection's outbound buffer went above its high-water mark (reading paused). */
+    public static final String UNWRITABLE = "openflow.unwritable";
+    /** A packet-out not written because the connection was unwritable. */
+    public static final String PACKET_OUT_DROPPED = "openflow.packet_out_dropped.unwritable";
 
     private final ConcurrentMap<String, LongAdder> counters = new ConcurrentHashMap<>();
 

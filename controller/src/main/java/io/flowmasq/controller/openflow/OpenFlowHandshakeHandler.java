@@ -135,7 +135,8 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
         handshakeTimeout.cancel(false);
         state = HandshakeState.ACTIVE;
         NettySwitchConnection connection =
-                new NettySwitchConnection(ctx.channel(), features.getDatapathId(), factory, clock.instant());
+                new NettySwitchConnection(ctx.channel(), features.getDatapathId(), factory, clock.instant(),
+                        counters);
         log.info("{} connected ({}, {} tables)", connection, factory.getVersion(), features.getNTables());
         Optional<ActiveSession> opened = ActiveSession.open(connection, features, handlerFactory, registry, counters);
         if (opened.isEmpty()) {

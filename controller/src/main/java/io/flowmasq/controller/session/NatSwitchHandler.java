@@ -8,6 +8,7 @@ import org.projectfloodlight.openflow.protocol.OFFeaturesReply;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFMeterFeaturesStatsReply;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPortDescStatsReply;
 import org.projectfloodlight.openflow.protocol.OFPortStatus;
@@ -69,10 +70,14 @@ final class NatSwitchHandler implements SwitchHandler {
             case PORT_STATUS:
                 managed.setPorts(SwitchPorts.apply(managed.ports(), (OFPortStatus) message));
                 break;
-            case ERROR:
-                // logged and counted by the channel; here only labelled by switch for the metrics
+            case ERROR: {
+                // logged and counted by the channel; here labelled by switch for the metrics, and the engine
+                // reacts to those about what it installed (the packet-in meter)
                 metrics.errorReceived(connection.dpid().toString(), ((OFErrorMsg) message).getErrType().toString());
+                long now = clock.getAsLong();
+                managed.handle(engine -> engine.onError((OFErrorMsg) message, now));
                 break;
+            }
             default:
                 LOG.debug("switch {}: {} not used", connection.dpid(), message.getType());
         }
@@ -83,6 +88,11 @@ final class NatSwitchHandler implements SwitchHandler {
             case FLOW:
                 managed.onFlowStats((OFFlowStatsReply) reply, clock.getAsLong());
                 break;
+            case METER_FEATURES: {
+                long now = clock.getAsLong();
+                managed.handle(engine -> engine.onMeterFeatures((OFMeterFeaturesStatsReply) reply, now));
+                break;
+            }
             case PORT_DESC:
                 managed.setPorts(SwitchPorts.of(((OFPortDescStatsReply) reply).getEntries()));
                 break;
