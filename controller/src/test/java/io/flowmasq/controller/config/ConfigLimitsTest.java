@@ -21,7 +21,7 @@ class ConfigLimitsTest {
     void defaultsWhenAbsent() {
         LimitsConfig l = valid(MINIMAL).config().switches().get(0).limits();
         assertEquals(LimitsConfig.DEFAULT, l);
-        assertEquals(new LimitsConfig(4096, 200, 400, 5, 20_000, 20_000, 10_000, 10_000), l);
+        assertEquals(new LimitsConfig(16_384, 1_000, 2_000, 5, 20_000, 20_000, 10_000, 10_000), l);
         assertEquals(LimitsConfig.DEFAULT, limitsOf("{}"));
     }
 
@@ -67,8 +67,8 @@ class ConfigLimitsTest {
         var json = EffectiveConfig.toJson(valid(with(MINIMAL, PATH, "{\"bindingsPerHost\": 1000}")).config());
         var limits = json.getAsJsonArray("switches").get(0).getAsJsonObject().getAsJsonObject("limits");
         assertEquals(1000, limits.get("bindingsPerHost").getAsInt());
-        assertEquals(200, limits.get("newBindingsPerSecond").getAsInt());
-        assertEquals(400, limits.get("newBindingsBurst").getAsInt());
+        assertEquals(1000, limits.get("newBindingsPerSecond").getAsInt());
+        assertEquals(2000, limits.get("newBindingsBurst").getAsInt());
         assertEquals(5, limits.get("penaltySeconds").getAsInt());
         assertEquals(20_000, limits.get("packetInsPerSecond").getAsInt());
         assertEquals(20_000, limits.get("packetInBurst").getAsInt());

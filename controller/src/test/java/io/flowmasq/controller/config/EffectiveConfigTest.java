@@ -85,7 +85,7 @@ class EffectiveConfigTest {
                    "timers": {"profile": "rfc", "tcpEstablished": 7440, "tcpTransitory": 240, "udp": 300,
                               "icmp": 60},
                    "filtering": "address-and-port-dependent", "ftpPorts": [21],
-                   "limits": {"bindingsPerHost": 4096, "newBindingsPerSecond": 200, "newBindingsBurst": 400,
+                   "limits": {"bindingsPerHost": 16384, "newBindingsPerSecond": 1000, "newBindingsBurst": 2000,
                               "penaltySeconds": 5, "packetInsPerSecond": 20000, "packetInBurst": 20000,
                               "meterPacketsPerSecond": 10000, "meterBurst": 10000}}]}"""), json);
     }
