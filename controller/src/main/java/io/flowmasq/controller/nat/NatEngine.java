@@ -10,6 +10,7 @@ import io.flowmasq.controller.packet.PacketParser;
 import io.flowmasq.controller.packet.ParsedPacket;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.PipelineSpec;
 import io.flowmasq.flowcompiler.TcpFlags;
@@ -57,6 +58,7 @@ public final class NatEngine {
     private final InsideHosts insideHosts = new InsideHosts(NextHopResolver.ARP_LIFETIME_MS);
     private final StaticBindings statics;
     private final BindingListener listener;
+    private final BindingRebuilder rebuilder;
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
@@ -85,6 +87,8 @@ public final class NatEngine {
                 queries, counters,
                 new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
         this.fragments = new FragmentTranslator(config, compiler, table, napt, allocator, queries, counters);
+        this.rebuilder = new BindingRebuilder(config, compiler, table, allocator, ids, listener, counters,
+                ftp::isControl);
     }
 
     public BindingTable bindings() {
@@ -148,6 +152,36 @@ public final class NatEngine {
         out.addAll(compiler.invalidTtlToController());
         nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
         out.add(compiler.barrier());
+        return out;
+    }
+
+    /**
+     * Checks the binding table against every flow the switch reported after a (re)connect and makes them
+     * agree ({@link BindingRebuilder}): adopts the switch's bindings the engine does not know (a restart),
+     * releases those the switch lost, repairs half-installed ones, deletes what cannot be trusted. The
+     * returned messages must reach the switch (confirmed by a barrier) before new packets are handled, so
+     * that no new binding is given a public port an old flow still uses. Logs one summary line.
+     */
+    public Rebuilt reconcile(List<InstalledFlow> flows, long now) {
+        hairpin.forgetAll(); // every hairpin flow found is deleted below; they are made again on demand
+        BindingRebuilder.Result r = rebuilder.rebuild(flows, now, this::releaseLost);
+        RebuildSummary s = r.summary();
+        LOG.info("switch {}: rebuilt binding table from {} flows: {}; {} bindings live", config.name(), s.flows(),
+                s.describe(), table.size());
+        return new Rebuilt(r.messages(), s);
+    }
+
+    /** What {@link #reconcile} sends and decided. */
+    public record Rebuilt(List<OFMessage> messages, RebuildSummary summary) {
+    }
+
+    /** A binding whose flows the switch no longer has: released like an expired one. */
+    private List<OFMessage> releaseLost(Binding b, long now) {
+        table.remove(b.id());
+        release(b, now);
+        listener.removed(b, BindingListener.RemovalReason.SWITCH_LOST, null, now);
+        List<OFMessage> out = new ArrayList<>(hairpin.released(b));
+        out.addAll(ftp.released(b, now));
         return out;
     }
 
