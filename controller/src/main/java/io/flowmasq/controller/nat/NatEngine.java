@@ -171,6 +171,11 @@ public final class NatEngine {
         return new Rebuilt(r.messages(), s);
     }
 
+    /** Counts an event of this switch's session (the rebuild's held and dropped packets) with the engine's. */
+    public void count(String counter) {
+        counters.increment(counter);
+    }
+
     /** What {@link #reconcile} sends and decided. */
     public record Rebuilt(List<OFMessage> messages, RebuildSummary summary) {
     }
