@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +110,7 @@ final class BindingRebuilder {
             Set<Long> cookiesDeleted = new HashSet<>();
             for (InstalledFlow f : flows) {
                 // OF1.3 deletes by exact cookie: once per cookie is enough
-                if (compiler.version() == org.projectfloodlight.openflow.protocol.OFVersion.OF_10
+                if (compiler.version() == OFVersion.OF_10
                         || cookiesDeleted.add(f.cookie().getValue())) {
                     out.addAll(compiler.deleteFlow(f.cookie(), f.priority(), f.match()));
                 }
