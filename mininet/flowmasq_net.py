@@ -1346,6 +1346,69 @@ class FlowmasqNet:
         return [l for l in r.stdout.splitlines()
                 if l and not l.startswith('reading from')]
 
+    # -- faults: controller restart, switch reconnect ------------------------
+
+    def kill_controller(self):
+        """kill -9 the controller (no shutdown hooks; the switch keeps its
+        flows under fail_mode=secure)."""
+        proc = self.controller.proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+        self.controller.stop()       # closes its log file
+
+    def restart_controller(self, ready_timeout=45.0):
+        """Start the controller again with the same config, ports and log
+        file; waits until the switch is ready (its table rebuilt)."""
+        self.controller = ControllerProcess(self.config_path, self.log_path,
+                                            self.rest_url)
+        self.controller.start()
+        self.controller.wait_up(timeout=60.0)
+        return self.wait_ready(ready_timeout)
+
+    def controller_target(self):
+        """The switch's controller target as Mininet set it."""
+        r = run(['ovs-vsctl', 'get-controller', self.switch_name])
+        targets = r.stdout.split()
+        if r.returncode != 0 or not targets:
+            raise FlowmasqError('no controller on %s: %s'
+                                % (self.switch_name, r.stdout))
+        return targets
+
+    def disconnect_switch(self):
+        """Drop the OpenFlow connection: point the switch at a port nobody
+        listens on; returns the target(s) to give back to
+        reconnect_switch(). Not ``ovs-vsctl del-controller``: with no
+        controller left, Open vSwitch in fail_mode=secure flushes the
+        flow table (checked on this OVS), which is a switch restart, not a
+        connection drop."""
+        targets = self.controller_target()
+        dead = free_port()
+        while dead in (self.of_port, self.rest_port):
+            dead = free_port()
+        run(['ovs-vsctl', 'set-controller', self.switch_name,
+             'tcp:127.0.0.1:%d' % dead], check=True)
+        return targets
+
+    def reconnect_switch(self, targets, ready_timeout=45.0):
+        """ovs-vsctl set-controller with the same target(s); waits until
+        the controller has noticed and the switch is ready again."""
+        run(['ovs-vsctl', 'set-controller', self.switch_name] + list(targets),
+            check=True)
+        return self.wait_ready(ready_timeout)
+
+    def binding_cookies_on_switch(self):
+        """{binding cookie: number of flows} of the flowmasq binding flows
+        (cookie kind 0x01) on the switch."""
+        out = {}
+        for f in self.flows():
+            if (f['cookie'] >> 48) == 0xF101:
+                out[f['cookie']] = out.get(f['cookie'], 0) + 1
+        return out
+
 
     def set_controller_rate_limit(self, rate, burst):
         """OVS's own packet-in rate limit for this bridge's controller

@@ -69,6 +69,24 @@ public final class Cookies {
         return (v & TAG_MASK) == APP_TAG && (v & KIND_MASK) == KIND_BINDING;
     }
 
+    /** Whether the cookie carries flowmasq's tag, whatever its kind. */
+    public static boolean isOurs(U64 cookie) {
+        return (cookie.getValue() & TAG_MASK) == APP_TAG;
+    }
+
+    public static boolean isPipeline(U64 cookie) {
+        return isOurs(cookie) && (cookie.getValue() & KIND_MASK) == KIND_PIPELINE;
+    }
+
+    public static boolean isHairpin(U64 cookie) {
+        return isOurs(cookie) && (cookie.getValue() & KIND_MASK) == KIND_HAIRPIN;
+    }
+
+    /** The low 48 bits: a binding's or a hairpin's id (0 for the pipeline). */
+    public static long idOf(U64 cookie) {
+        return cookie.getValue() & MAX_BINDING_ID;
+    }
+
     public static long bindingId(U64 cookie) {
         if (!isBinding(cookie)) {
             throw new IllegalArgumentException("not a binding cookie: " + cookie);

@@ -292,6 +292,24 @@ public final class FlowCompiler {
     }
 
     /**
+     * Deletes one flow the switch reported (flow stats): by exact cookie where the version can (all flows
+     * with that cookie go), else strictly by priority and match.
+     */
+    public List<OFMessage> deleteFlow(org.projectfloodlight.openflow.types.U64 cookie, int priority, Match match) {
+        return dialect.delete(new FlowStamp(cookie, priority, 0, false), List.of(match));
+    }
+
+    /** The inbound flow of a binding alone (the first of {@link #installBinding}'s messages). */
+    public OFMessage installInbound(BindingSpec b, boolean reportInbound) {
+        return installBinding(b, reportInbound).get(0);
+    }
+
+    /** An ALG connection's inbound flow alone. */
+    public OFMessage installAlgInbound(BindingSpec b) {
+        return installAlgBinding(b).get(0);
+    }
+
+    /**
      * The two flows of a hairpin: sender → target's public endpoint becomes sender's public
      * endpoint → target's inside endpoint, and the target's answers the reverse. No idle timeout:
      * they live as long as both bindings and are removed with either ({@link #removeHairpin}).

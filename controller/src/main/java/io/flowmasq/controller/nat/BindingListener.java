@@ -26,6 +26,14 @@ public interface BindingListener {
     void created(Binding binding, long now);
 
     /**
+     * A binding found in the switch's flows when the table was rebuilt (controller restart, reconnect) and
+     * taken over: live from now on, as if created. By default told as {@link #created}.
+     */
+    default void adopted(Binding binding, long now) {
+        created(binding, now);
+    }
+
+    /**
      * The binding is gone. {@code removedFlow} holds the counters of the flow whose FLOW_REMOVED ended
      * it; null when the controller removed it (operator delete) and the counters come later through
      * {@link #partnerFlowRemoved}.
@@ -37,7 +45,10 @@ public interface BindingListener {
 
     /** Why a binding went away, as logged and counted. */
     enum RemovalReason {
-        IDLE_TIMEOUT, HARD_TIMEOUT, DELETED_BY_OPERATOR, SWITCH_DELETED, OTHER;
+        IDLE_TIMEOUT, HARD_TIMEOUT, DELETED_BY_OPERATOR, SWITCH_DELETED,
+        /** The switch no longer had the binding's flows when the controller checked after a (re)connect. */
+        SWITCH_LOST,
+        OTHER;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -97,6 +97,14 @@ final class HairpinTranslator {
         return out;
     }
 
+    /**
+     * Forgets every hairpin without a flow-mod: the table rebuild deletes all hairpin flows it finds (they
+     * are made again on the next packet), so none is assumed to be on the switch any more.
+     */
+    void forgetAll() {
+        hairpins.clear();
+    }
+
     int size() {
         return hairpins.size();
     }

@@ -10,6 +10,7 @@ import io.flowmasq.controller.packet.PacketParser;
 import io.flowmasq.controller.packet.ParsedPacket;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.PenaltySpec;
 import io.flowmasq.flowcompiler.PipelineSpec;
@@ -65,6 +66,7 @@ public final class NatEngine {
     /** Packet-ins the engine takes per second, whatever they are; null when the budget is off. Starts full. */
     private final TokenBucket budget;
     private final LogThrottle<String> budgetLog = new LogThrottle<>(HostQuotas.LOG_INTERVAL_MS);
+    private final BindingRebuilder rebuilder;
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
@@ -97,6 +99,8 @@ public final class NatEngine {
                 queries, counters,
                 new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
         this.fragments = new FragmentTranslator(config, compiler, table, napt, allocator, queries, counters);
+        this.rebuilder = new BindingRebuilder(config, compiler, table, allocator, ids, listener, counters,
+                ftp::isControl);
     }
 
     public BindingTable bindings() {
@@ -181,6 +185,42 @@ public final class NatEngine {
      * A packet-in: first the switch's packet-in budget, then the packet itself; penalty-box flows for
      * inside hosts that went over their new-binding rate while it was handled are added at the end.
      */
+
+    /**
+     * Checks the binding table against every flow the switch reported after a (re)connect and makes them
+     * agree ({@link BindingRebuilder}): adopts the switch's bindings the engine does not know (a restart),
+     * releases those the switch lost, repairs half-installed ones, deletes what cannot be trusted. The
+     * returned messages must reach the switch (confirmed by a barrier) before new packets are handled, so
+     * that no new binding is given a public port an old flow still uses. Logs one summary line.
+     */
+    public Rebuilt reconcile(List<InstalledFlow> flows, long now) {
+        hairpin.forgetAll(); // every hairpin flow found is deleted below; they are made again on demand
+        BindingRebuilder.Result r = rebuilder.rebuild(flows, now, this::releaseLost);
+        RebuildSummary s = r.summary();
+        LOG.info("switch {}: rebuilt binding table from {} flows: {}; {} bindings live", config.name(), s.flows(),
+                s.describe(), table.size());
+        return new Rebuilt(r.messages(), s);
+    }
+
+    /** Counts an event of this switch's session (the rebuild's held and dropped packets) with the engine's. */
+    public void count(String counter) {
+        counters.increment(counter);
+    }
+
+    /** What {@link #reconcile} sends and decided. */
+    public record Rebuilt(List<OFMessage> messages, RebuildSummary summary) {
+    }
+
+    /** A binding whose flows the switch no longer has: released like an expired one. */
+    private List<OFMessage> releaseLost(Binding b, long now) {
+        table.remove(b.id());
+        release(b, now);
+        listener.removed(b, BindingListener.RemovalReason.SWITCH_LOST, null, now);
+        List<OFMessage> out = new ArrayList<>(hairpin.released(b));
+        out.addAll(ftp.released(b, now));
+        return out;
+    }
+
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
         PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
         if (budget != null && !budget.tryAcquire(now)) {

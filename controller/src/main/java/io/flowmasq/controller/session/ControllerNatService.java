@@ -186,7 +186,8 @@ public final class ControllerNatService implements NatService {
 
     @Override
     public HealthView health() {
-        int connected = (int) sessions.managed().stream().filter(ManagedSwitch::connected).count();
+        // a switch counts once its binding table has been rebuilt from its flows and the repairs confirmed
+        int connected = (int) sessions.managed().stream().filter(ManagedSwitch::ready).count();
         return new HealthView(true, sessions.managed().size(), connected);
     }
 }

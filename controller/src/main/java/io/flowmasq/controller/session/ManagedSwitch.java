@@ -16,7 +16,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import io.flowmasq.flowcompiler.FlowDecompiler;
+import io.flowmasq.flowcompiler.InstalledFlow;
+import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
+import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.slf4j.Logger;
@@ -54,6 +59,8 @@ public final class ManagedSwitch {
     private volatile boolean connected;
     private volatile TrafficTable traffic = TrafficTable.EMPTY;
     private volatile List<SwitchPort> ports = List.of();
+    private RebuildGate gate; // guarded by lock; null before the first connect
+    private volatile boolean ready;
 
     /** Makes the engine of a switch (shared binding ids, listener, counters). */
     public interface EngineFactory {
@@ -91,7 +98,53 @@ public final class ManagedSwitch {
             connected = true;
             poller = new FlowStatsPoller(newCompiler, config.outside().port(), statsIntervalMillis, now);
             traffic = TrafficTable.EMPTY;
+            gate = null;
+            ready = false;
         }
+    }
+
+    /**
+     * After the pipeline: asks for every flow of the switch, to rebuild the binding table from them
+     * ({@link RebuildGate}). Packet-ins and FLOW_REMOVEDs are held until the repairs are confirmed.
+     */
+    void startRebuild(long now) {
+        synchronized (lock) {
+            OFMessage request = compiler.flowStatsRequest();
+            gate = new RebuildGate(request.getXid(), now);
+            sendOne(request);
+        }
+    }
+
+    /** Whether the switch's binding table has been checked against its flows since it (re)connected. */
+    boolean ready() {
+        return connected && ready;
+    }
+
+    /**
+     * Runs a packet-in or FLOW_REMOVED through the engine, or holds it while the binding table is being
+     * rebuilt (dropped and counted when too many are held).
+     */
+    void onSwitchEvent(OFMessage message, long now) {
+        synchronized (lock) {
+            RebuildGate.Hold hold = gate == null ? RebuildGate.Hold.PASS : gate.hold(message, now);
+            if (hold == RebuildGate.Hold.PASS) {
+                send(dispatch(message, now));
+            } else if (hold == RebuildGate.Hold.DROPPED) {
+                engine.count("nat.rebuild.held_dropped");
+            } else {
+                engine.count("nat.rebuild.held");
+            }
+        }
+    }
+
+    private List<OFMessage> dispatch(OFMessage message, long now) {
+        if (message instanceof OFPacketIn packetIn) {
+            return engine.onPacketIn(packetIn, now);
+        }
+        if (message instanceof OFFlowRemoved removed) {
+            return engine.onFlowRemoved(removed, now);
+        }
+        return List.of();
     }
 
     /** The connection went away; operator requests waiting on it fail now rather than at their deadline. */
@@ -101,6 +154,7 @@ public final class ManagedSwitch {
                 return;
             }
             connected = false;
+            ready = false;
         }
         barriers.failAll(() -> NatServiceException.unavailable("switch " + config.name()
                 + " disconnected before confirming the change"));
@@ -117,15 +171,85 @@ public final class ManagedSwitch {
     void onTick(long now) {
         barriers.expire(now, () -> NatServiceException.unavailable("switch " + config.name()
                 + " did not confirm the change within " + BARRIER_TIMEOUT_MS + " ms"));
+        synchronized (lock) {
+            if (gate != null && !gate.ready()) {
+                RebuildGate.Expired expired = gate.expire(now);
+                for (int i = 0; i < expired.dropped(); i++) {
+                    engine.count("nat.rebuild.held_expired");
+                }
+                if (expired.timedOut() != null) {
+                    giveUp(expired.timedOut(), now);
+                }
+                return; // no statistics polls until the rebuild is done
+            }
+        }
         poller.poll(now).ifPresent(this::sendOne);
     }
 
-    void onBarrierReply(long xid) {
+    /*
+     * Deliberate fallback: a switch that does not answer the flow-stats request (or the barrier) in time is
+     * not cut off; the engine carries on with the bindings it has (none after a restart) and warns, since
+     * a new binding may then be given a public port an unseen old flow still uses.
+     */
+    private void giveUp(RebuildGate.Phase step, long now) {
+        engine.count("nat.rebuild.timeout");
+        LOG.warn("switch {}: no {} within {} ms: binding table {} checked against the switch; carrying on with"
+                + " {} bindings", config.name(), step == RebuildGate.Phase.COLLECTING ? "flow statistics"
+                : "barrier reply", RebuildGate.STEP_TIMEOUT_MS, step == RebuildGate.Phase.COLLECTING ? "NOT"
+                : "repaired but not confirmed,", engine.bindings().size());
+        gate.giveUp();
+        release(now);
+    }
+
+    /** The switch is ready: held events go through the engine in arrival order. */
+    private void release(long now) {
+        ready = true;
+        List<OFMessage> held = gate.drain();
+        for (OFMessage m : held) {
+            send(dispatch(m, now));
+        }
+        LOG.info("switch {} ready: {} bindings live, {} held packet-ins and flow removals handled", config.name(),
+                engine.bindings().size(), held.size());
+    }
+
+    void onBarrierReply(long xid, long now) {
+        synchronized (lock) {
+            if (gate != null && gate.onBarrierReply(xid)) {
+                release(now);
+                return;
+            }
+        }
         barriers.complete(xid);
     }
 
     void onFlowStats(OFFlowStatsReply reply, long now) {
+        synchronized (lock) {
+            Optional<List<OFFlowStatsEntry>> all = gate == null ? Optional.empty() : gate.onFlowStats(reply);
+            if (all.isPresent()) {
+                rebuild(all.get(), now);
+                return;
+            }
+        }
         poller.onReply(reply, traffic, now).ifPresent(t -> traffic = t);
+    }
+
+    /** Reconciles the engine with the switch's flows, sends the repairs and a barrier; fills the traffic table. */
+    private void rebuild(List<OFFlowStatsEntry> entries, long now) {
+        List<InstalledFlow> flows = FlowDecompiler.decompile(entries);
+        NatEngine.Rebuilt rebuilt = engine.reconcile(flows, now);
+        OFMessage barrier = compiler.barrier();
+        gate.confirming(barrier.getXid(), now);
+        List<OFMessage> out = new ArrayList<>(rebuilt.messages());
+        out.add(barrier);
+        send(out);
+        List<TrafficTable.FlowCounter> counters = new ArrayList<>();
+        for (InstalledFlow f : flows) {
+            if (f.kind() == InstalledFlow.Kind.BINDING) {
+                boolean outbound = !config.outside().port().equals(compiler.inPortOf(f.match()));
+                counters.add(new TrafficTable.FlowCounter(f.id(), outbound, f.packets(), f.bytes()));
+            }
+        }
+        traffic = traffic.next(counters, flows.size(), now);
     }
 
     void setPorts(List<SwitchPort> described) {

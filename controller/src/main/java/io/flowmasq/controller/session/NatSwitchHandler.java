@@ -39,6 +39,7 @@ final class NatSwitchHandler implements SwitchHandler {
     void start(OFFeaturesReply features) {
         long now = clock.getAsLong();
         managed.handle(engine -> engine.onConnect(now));
+        managed.startRebuild(now);
         if (connection.factory().getVersion() == OFVersion.OF_10) {
             managed.setPorts(SwitchPorts.of(features.getPorts()));
         } else {
@@ -52,17 +53,17 @@ final class NatSwitchHandler implements SwitchHandler {
             case PACKET_IN: {
                 long started = System.nanoTime();
                 long now = clock.getAsLong();
-                managed.handle(engine -> engine.onPacketIn((OFPacketIn) message, now));
+                managed.onSwitchEvent(message, now);
                 metrics.packetInAnswered(connection.dpid().toString(), System.nanoTime() - started);
                 break;
             }
             case FLOW_REMOVED: {
                 long now = clock.getAsLong();
-                managed.handle(engine -> engine.onFlowRemoved((OFFlowRemoved) message, now));
+                managed.onSwitchEvent(message, now);
                 break;
             }
             case BARRIER_REPLY:
-                managed.onBarrierReply(message.getXid());
+                managed.onBarrierReply(message.getXid(), clock.getAsLong());
                 break;
             case STATS_REPLY:
                 onStatsReply((OFStatsReply) message);

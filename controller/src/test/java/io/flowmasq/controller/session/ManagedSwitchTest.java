@@ -126,9 +126,9 @@ class ManagedSwitchTest {
         assertFalse(sw.hasBinding(b.id()), "released at once");
         assertFalse(f.isDone(), "not before the switch confirms");
         long xid = lastBarrier(sent).getXid();
-        sw.onBarrierReply(xid + 1);
+        sw.onBarrierReply(xid + 1, clock.now);
         assertFalse(f.isDone(), "another barrier's reply");
-        sw.onBarrierReply(xid);
+        sw.onBarrierReply(xid, clock.now);
         assertEquals(true, f.getNow(null));
     }
 
@@ -227,7 +227,7 @@ class ManagedSwitchTest {
         assertTrue(made.isStatic());
         assertFalse(f.isDone(), "not before the switch confirms the flows");
 
-        sw.onBarrierReply(lastBarrier(sent).getXid());
+        sw.onBarrierReply(lastBarrier(sent).getXid(), clock.now);
         assertEquals(made, f.getNow(null));
     }
 

@@ -50,6 +50,7 @@ class SnapshotConsistencyTest {
         FakeSwitchConnection conn = new FakeSwitchConnection(DatapathId.of(1), OFVersion.OF_13);
         OFFactory f = conn.factory();
         var handler = sessions.connected(conn, f.buildFeaturesReply().setDatapathId(DatapathId.of(1)).build());
+        SwitchRebuildTest.answerRebuild(conn, handler, List.of());
         handler.onMessage(SessionFixtures.packetIn(f, SessionFixtures.OUT, SessionFixtures.routerArpReply()));
         ManagedSwitch sw = sessions.managed().iterator().next();
 
