@@ -103,6 +103,11 @@ final class Of10Dialect implements Dialect {
     }
 
     @Override
+    public int flowModCookieOffset() {
+        return 48; // ofp_header (8) + ofp_match (40)
+    }
+
+    @Override
     public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
         return factory.buildFlowAdd()
                 .setCookie(stamp.cookie())

@@ -123,6 +123,11 @@ final class Of13Dialect implements Dialect {
     }
 
     @Override
+    public int flowModCookieOffset() {
+        return 8; // ofp_header (8)
+    }
+
+    @Override
     public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
         return factory.buildFlowAdd()
                 .setTableId(TableId.ZERO)
