@@ -9,11 +9,12 @@ import org.projectfloodlight.openflow.types.DatapathId;
 /**
  * One NAT switch, found by its datapath id. {@code timers} is the global set with this switch's overrides;
  * {@code mssClamp} is the MSS the controller clamps outbound SYNs to (empty: no clamping), "auto" already
- * resolved from the outside MTU; {@code filtering} who may send in to a mapping.
+ * resolved from the outside MTU; {@code filtering} who may send in to a mapping; {@code onTableFull} what
+ * the first packet of a binding the switch's flow table had no room for gets.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                            PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
-                           Set<Integer> ftpPorts) {
+                           Set<Integer> ftpPorts, TableFullPolicy onTableFull) {
     /** The FTP control port the ALG watches when the config names none. */
     public static final Set<Integer> DEFAULT_FTP_PORTS = Set.of(21);
 
@@ -33,6 +34,7 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(mssClamp, "mssClamp");
         Objects.requireNonNull(filtering, "filtering");
+        Objects.requireNonNull(onTableFull, "onTableFull");
         ftpPorts = Set.copyOf(ftpPorts);
         for (int p : ftpPorts) {
             if (p < 1 || p > 65535) {
@@ -43,6 +45,13 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
             throw new IllegalArgumentException("mssClamp " + mssClamp.getAsInt() + " outside " + MIN_MSS + ".."
                     + MAX_MSS);
         }
+    }
+
+    /** A switch with the default {@link TableFullPolicy}. */
+    public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
+                        PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
+                        Set<Integer> ftpPorts) {
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, TableFullPolicy.DEFAULT);
     }
 
     /** A switch with endpoint-independent filtering (one pair of flows per mapping). */
@@ -58,10 +67,15 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     }
 
     public SwitchConfig withFiltering(Filtering f) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts, onTableFull);
     }
 
     public SwitchConfig withFtpPorts(Set<Integer> ports) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports,
+                onTableFull);
+    }
+
+    public SwitchConfig withOnTableFull(TableFullPolicy policy) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, policy);
     }
 }
