@@ -35,9 +35,12 @@ public interface BindingListener {
     /** The switch reported the removal of a flow of a binding already gone (its other direction). */
     void partnerFlowRemoved(long bindingId, FlowCounts counts, long now);
 
-    /** Why a binding went away, as logged and counted. */
+    /**
+     * Why a binding went away, as logged and counted. TABLE_FULL: the switch refused its flows (no room), so
+     * the binding was given up right after it was made.
+     */
     enum RemovalReason {
-        IDLE_TIMEOUT, HARD_TIMEOUT, DELETED_BY_OPERATOR, SWITCH_DELETED, OTHER;
+        IDLE_TIMEOUT, HARD_TIMEOUT, DELETED_BY_OPERATOR, SWITCH_DELETED, TABLE_FULL, OTHER;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -40,9 +40,12 @@ final class NaptTranslator {
     private final CounterSink counters;
     private final BindingIds ids;
     private final BindingListener listener;
+    private final FirstPackets firstPackets;
 
     NaptTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
-                   MssClamper mss, CounterSink counters, BindingIds ids, BindingListener listener) {
+                   MssClamper mss, CounterSink counters, BindingIds ids, BindingListener listener,
+                   FirstPackets firstPackets) {
+        this.firstPackets = firstPackets;
         this.ids = ids;
         this.listener = listener;
         this.config = config;
@@ -114,6 +117,7 @@ final class NaptTranslator {
                 state.idleTimeout(protocol, config.timers()), remote);
         Binding binding = new Binding(spec, now, state);
         table.add(binding);
+        firstPackets.remember(spec.id(), ref.inPort(), ref.data(), now); // to answer if the switch has no room
         listener.created(binding, now);
         counters.increment("nat.binding_created");
         if (remote != null) {

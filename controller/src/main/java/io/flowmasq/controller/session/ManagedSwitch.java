@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
@@ -122,6 +123,20 @@ public final class ManagedSwitch {
 
     void onBarrierReply(long xid) {
         barriers.complete(xid);
+    }
+
+    /**
+     * An error from the switch: the engine gives up a binding whose flows found no room, and an operator
+     * request whose messages the switch refused fails now, saying why, rather than report success at the
+     * barrier.
+     */
+    void onError(OFErrorMsg error, long now) {
+        handle(engine -> engine.onError(error, now));
+        barriers.fail(error.getXid(), () -> FlowCompiler.isTableFull(error)
+                ? NatServiceException.unavailable("switch " + config.name() + ": flow table full; the switch"
+                        + " refused the flows (" + error.getErrType() + "), nothing was installed")
+                : NatServiceException.unavailable("switch " + config.name() + " refused the change: "
+                        + error.getErrType()));
     }
 
     void onFlowStats(OFFlowStatsReply reply, long now) {
@@ -260,7 +275,8 @@ public final class ManagedSwitch {
     /** Sends the messages and a barrier; the future completes when the switch answers the barrier. */
     private CompletableFuture<Void> sendConfirmed(List<OFMessage> messages, long now) {
         OFMessage barrier = compiler.barrier();
-        CompletableFuture<Void> confirmed = barriers.register(barrier.getXid(), now);
+        CompletableFuture<Void> confirmed = barriers.register(barrier.getXid(),
+                messages.stream().map(OFMessage::getXid).toList(), now);
         List<OFMessage> out = new ArrayList<>(messages);
         out.add(barrier);
         send(out);

@@ -69,10 +69,13 @@ final class NatSwitchHandler implements SwitchHandler {
             case PORT_STATUS:
                 managed.setPorts(SwitchPorts.apply(managed.ports(), (OFPortStatus) message));
                 break;
-            case ERROR:
-                // logged and counted by the channel; here only labelled by switch for the metrics
-                metrics.errorReceived(connection.dpid().toString(), ((OFErrorMsg) message).getErrType().toString());
+            case ERROR: {
+                // logged and counted by the channel; labelled by switch for the metrics; a full table is the engine's
+                OFErrorMsg error = (OFErrorMsg) message;
+                metrics.errorReceived(connection.dpid().toString(), error.getErrType().toString());
+                managed.onError(error, clock.getAsLong());
                 break;
+            }
             default:
                 LOG.debug("switch {}: {} not used", connection.dpid(), message.getType());
         }
