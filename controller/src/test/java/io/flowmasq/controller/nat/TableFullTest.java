@@ -291,6 +291,26 @@ class TableFullTest {
                 Endpoint.of("10.0.0.11", 8080), Endpoint.of("203.0.113.1", 8080)), h.now));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aRefusedFtpControlConnectionIsGivenUpLikeAnyOther(OFVersion v) {
+        FtpAlgFixture f = new FtpAlgFixture(v);
+        byte[] syn = FtpAlgFixture.fromClient(FtpAlgFixture.CLIENT_ISN, 0, FtpAlgFixture.SYN, "")
+                .tcpOptions(FtpAlgFixture.SYN_OPTIONS).frame();
+        List<OFFlowAdd> adds = flowAdds(f.h.packetIn(P1, syn));
+        assertEquals(2, adds.size());
+        Binding control = f.binding(FtpAlgFixture.CONTROL);
+
+        List<OFMessage> out = f.h.engine.onError(tableFull(f.h.factory, adds.get(1)), f.h.now);
+        assertEquals(Xids.zeroed(f.c.removeBinding(control.spec())), Xids.zeroed(out.subList(0, out.size() - 1)));
+        assertAdminProhibited(assertInstanceOf(OFPacketOut.class, out.get(out.size() - 1)).getData(), syn);
+        assertEquals(0, f.h.engine.bindings().size());
+        assertEquals(java.util.Map.of(), f.h.engine.algChildren(f.h.now));
+        assertEquals(List.of(new Removed(control, RemovalReason.TABLE_FULL, null, f.h.now)),
+                f.listener.take().stream().filter(Removed.class::isInstance).toList());
+        assertEquals(1, f.h.counter("nat.binding_refused.table_full"));
+    }
+
     @Test
     void anErrorAfterTheFirstPacketWasForgottenGivesUpWithoutIcmp() {
         EngineHarness h = harness(OFVersion.OF_13);
