@@ -11,7 +11,8 @@ it (two flows per binding), and a few more are opened past the limit. Then:
   SYN), and the controller counted each refusal;
 - every connection that was set up still carries data;
 - the switch holds two flows per binding the REST API lists and none of any
-  refused binding;
+  refused binding; a static binding asked for through natctl fails with
+  "flow table full" and leaves nothing behind;
 - once some connections are closed and their bindings deleted through REST,
   new connections succeed again.
 
@@ -31,7 +32,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 import flowmasq_net as fnet  # noqa: E402
 from conftest import flowmasq_per_version  # noqa: E402
-from flowmasq_topo import EXT_IP, H1_IP, H2_IP  # noqa: E402
+from flowmasq_topo import EXT_IP, H1_IP, H2_IP, OUTSIDE_ADDRESS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
 
@@ -290,6 +291,16 @@ def test_table_full_refuses_exactly_the_new_bindings(fm):
     bindings = check_flows_match_bindings(net, 'table full')
     assert len(bindings) == room, (len(bindings), room)
     assert len(net.flows()) == limit
+
+    # a static binding asked for now fails, saying why, and leaves nothing
+    rc, out, err = net.natctl('add', '--proto', 'tcp', '--inside',
+                              '%s:8080' % H1_IP, '--public',
+                              '%s:8080' % OUTSIDE_ADDRESS)
+    assert rc != 0 and 'flow table full' in err, (rc, out, err)
+    assert not [b for b in net.bindings() if b.get('origin') == 'static']
+    assert net.counter('nat.binding_refused.table_full') == refused + 1
+    refused += 1
+    check_flows_match_bindings(net, 'after the refused static binding')
 
     # room again: close some of h2's connections, delete their bindings
     closed = h2.ask('close %d' % REOPEN)['closed']
