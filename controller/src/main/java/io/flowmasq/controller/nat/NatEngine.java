@@ -316,6 +316,11 @@ public final class NatEngine {
         List<OFMessage> out = new ArrayList<>();
         insideHosts.expire(now);
         listener.tick(now);
+        int refusedUnreported = tableFullLog.due(now);
+        if (refusedUnreported > 0) {
+            LOG.warn("switch {}: flow table full: {} more flow(s) refused since the last report; existing bindings"
+                    + " kept", config.name(), refusedUnreported);
+        }
         out.addAll(ftp.tick(now));
         icmp.expire(now);
         out.addAll(fragments.expire(now));

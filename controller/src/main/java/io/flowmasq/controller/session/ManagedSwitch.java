@@ -134,9 +134,9 @@ public final class ManagedSwitch {
         handle(engine -> engine.onError(error, now));
         barriers.fail(error.getXid(), () -> FlowCompiler.isTableFull(error)
                 ? NatServiceException.unavailable("switch " + config.name() + ": flow table full; the switch"
-                        + " refused the flows (" + error.getErrType() + "), nothing was installed")
-                : NatServiceException.unavailable("switch " + config.name() + " refused the change: "
-                        + error.getErrType()));
+                        + " refused the binding's flows (" + error.getErrType() + ") and the binding was given up")
+                : NatServiceException.unavailable("switch " + config.name() + " answered the change with an error ("
+                        + error.getErrType() + "); what it did install stays listed until deleted"));
     }
 
     void onFlowStats(OFFlowStatsReply reply, long now) {

@@ -52,5 +52,8 @@ class FirstPacketsTest {
         assertEquals(0, log.refused(1_000 + TableFullLog.INTERVAL_MS - 1));
         assertEquals(3, log.refused(1_000 + TableFullLog.INTERVAL_MS), "then with the count since");
         assertEquals(0, log.refused(1_000 + TableFullLog.INTERVAL_MS + 1));
+        assertEquals(0, log.due(1_000 + 2 * TableFullLog.INTERVAL_MS - 1), "not before the interval is over");
+        assertEquals(1, log.due(1_000 + 2 * TableFullLog.INTERVAL_MS), "the last one, from the tick");
+        assertEquals(0, log.due(1_000 + 4 * TableFullLog.INTERVAL_MS), "nothing left");
     }
 }
