@@ -123,6 +123,7 @@ public final class Controller implements AutoCloseable {
             switch (name) {
                 case "nat.allocation_failed" -> metrics.allocationRefused(dpid, "ports_exhausted");
                 case "nat.session_refused" -> metrics.allocationRefused(dpid, "session_limit");
+                case "nat.binding_refused.table_full" -> metrics.allocationRefused(dpid, "table_full");
                 default -> metrics.increment(dpid, name);
             }
         };

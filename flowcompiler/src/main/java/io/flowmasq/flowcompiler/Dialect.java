@@ -56,6 +56,13 @@ interface Dialect {
     /** The cookie of the flow that sent the packet to the controller, or null where the version has none. */
     U64 cookie(OFPacketIn packetIn);
 
+    /**
+     * Where a flow-mod's cookie sits, in bytes from the start of the message: after the header in 1.3,
+     * after the header and the fixed 40-byte ofp_match in 1.0. Errors quote only the first 64 bytes of
+     * the failed message, too few for a parser, but both offsets fall inside them.
+     */
+    int flowModCookieOffset();
+
     /** An ADD flow-mod in table 0 carrying the stamp. */
     default OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp) {
         return add(match, actions, stamp, 0, 0);

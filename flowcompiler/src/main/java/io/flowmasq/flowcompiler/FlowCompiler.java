@@ -2,9 +2,13 @@ package io.flowmasq.flowcompiler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFactory;
+import org.projectfloodlight.openflow.protocol.OFFlowMod;
+import org.projectfloodlight.openflow.protocol.OFFlowModFailedCode;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFMeterFlags;
 import org.projectfloodlight.openflow.protocol.OFMeterModCommand;
@@ -12,6 +16,7 @@ import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFPacketOut;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
+import org.projectfloodlight.openflow.protocol.errormsg.OFFlowModFailedErrorMsg;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.EthType;
@@ -20,6 +25,7 @@ import org.projectfloodlight.openflow.types.IpProtocol;
 import org.projectfloodlight.openflow.types.OFBufferId;
 import org.projectfloodlight.openflow.types.OFPort;
 import org.projectfloodlight.openflow.types.TransportPort;
+import org.projectfloodlight.openflow.types.U64;
 
 /**
  * Pure translation of NAT decisions into the OpenFlow messages one switch needs.
@@ -30,6 +36,8 @@ public final class FlowCompiler {
     public static final int CONTROLLER_MAX_LEN = 0xffff;
     /** The meter that rate-limits new inside flows on their way to the controller (OF1.3). */
     public static final long PACKET_IN_METER_ID = 1;
+    /** OFPT_FLOW_MOD's type byte in the header: 14 in OpenFlow 1.0 and 1.3 alike. */
+    private static final byte FLOW_MOD_TYPE = 14;
 
     private final Dialect dialect;
     private final OFFactory factory;
@@ -284,6 +292,42 @@ public final class FlowCompiler {
         var cookie = dialect.cookie(packetIn);
         return cookie != null && Cookies.isBinding(cookie) ? OptionalLong.of(Cookies.bindingId(cookie))
                 : OptionalLong.empty();
+    }
+
+    /**
+     * Whether the switch refused a flow-mod because its flow table is full: FLOW_MOD_FAILED with
+     * TABLE_FULL (1.1 and later) or ALL_TABLES_FULL (1.0's OFPFMFC_ALL_TABLES_FULL).
+     */
+    public static boolean isTableFull(OFErrorMsg error) {
+        return error instanceof OFFlowModFailedErrorMsg f
+                && (f.getCode() == OFFlowModFailedCode.TABLE_FULL || f.getCode() == OFFlowModFailedCode.ALL_TABLES_FULL);
+    }
+
+    /**
+     * The cookie of the flow-mod an error reply quotes: parsed when the switch quoted the whole message,
+     * else read at its fixed offset (switches usually quote only the first 64 bytes). Empty when the quote
+     * is not one of this version's flow-mods or too short to hold the cookie.
+     */
+    public Optional<U64> cookieOfFailedFlowMod(OFErrorMsg error) {
+        byte[] quoted = error.getData() == null ? new byte[0] : error.getData().getData();
+        int offset = dialect.flowModCookieOffset();
+        if (quoted.length < offset + 8 || quoted[0] != (byte) factory.getVersion().getWireVersion()
+                || quoted[1] != FLOW_MOD_TYPE) {
+            return Optional.empty();
+        }
+        try {
+            var parsed = error.getData().getParsedMessage();
+            if (parsed.isPresent() && parsed.get() instanceof OFFlowMod mod) {
+                return Optional.of(mod.getCookie());
+            }
+        } catch (RuntimeException e) {
+            // a quote Loxi cannot read (e.g. an unknown match field): the fixed offset still holds the cookie
+        }
+        long cookie = 0;
+        for (int i = 0; i < 8; i++) {
+            cookie = (cookie << 8) | (quoted[offset + i] & 0xff);
+        }
+        return Optional.of(U64.of(cookie));
     }
 
     /** Removes both flows of the binding (the switch reports each with FLOW_REMOVED, reason DELETE). */

@@ -102,6 +102,11 @@ final class Of10Dialect implements Dialect {
         return null;
     }
 
+    @Override
+    public int flowModCookieOffset() {
+        return 48; // ofp_header (8) + ofp_match (40)
+    }
+
     /** OpenFlow 1.0 has no meters (Open vSwitch rate-limits its packet-ins with controller_rate_limit instead). */
     @Override
     public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp, int hardTimeout, long meterId) {

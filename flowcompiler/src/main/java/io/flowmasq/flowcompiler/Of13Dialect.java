@@ -124,6 +124,11 @@ final class Of13Dialect implements Dialect {
         return packetIn.getCookie();
     }
 
+    @Override
+    public int flowModCookieOffset() {
+        return 8; // ofp_header (8)
+    }
+
     /** A meter instruction comes first: OpenFlow 1.3 applies instructions in this order (meter, apply-actions). */
     @Override
     public OFMessage add(Match match, List<OFAction> actions, FlowStamp stamp, int hardTimeout, long meterId) {

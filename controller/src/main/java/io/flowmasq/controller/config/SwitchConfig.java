@@ -10,11 +10,12 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * One NAT switch, found by its datapath id. {@code timers} is the global set with this switch's overrides;
  * {@code mssClamp} is the MSS the controller clamps outbound SYNs to (empty: no clamping), "auto" already
  * resolved from the outside MTU; {@code filtering} who may send in to a mapping; {@code limits} the flood
- * protection (per-host quotas, packet-in budget, meter).
+ * protection (per-host quotas, packet-in budget, meter); {@code onTableFull} what the first packet of a binding
+ * the switch's flow table had no room for gets.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                            PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
-                           Set<Integer> ftpPorts, LimitsConfig limits) {
+                           Set<Integer> ftpPorts, LimitsConfig limits, TableFullPolicy onTableFull) {
     /** The FTP control port the ALG watches when the config names none. */
     public static final Set<Integer> DEFAULT_FTP_PORTS = Set.of(21);
 
@@ -35,6 +36,7 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         Objects.requireNonNull(mssClamp, "mssClamp");
         Objects.requireNonNull(filtering, "filtering");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(onTableFull, "onTableFull");
         ftpPorts = Set.copyOf(ftpPorts);
         for (int p : ftpPorts) {
             if (p < 1 || p > 65535) {
@@ -47,11 +49,12 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         }
     }
 
-    /** A switch with the default limits. */
+    /** A switch with the default limits and {@link TableFullPolicy}. */
     public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                         PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
                         Set<Integer> ftpPorts) {
-        this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, LimitsConfig.DEFAULT);
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, LimitsConfig.DEFAULT,
+                TableFullPolicy.DEFAULT);
     }
 
     /** A switch with endpoint-independent filtering (one pair of flows per mapping). */
@@ -67,14 +70,22 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     }
 
     public SwitchConfig withFiltering(Filtering f) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts, limits);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts, limits,
+                onTableFull);
     }
 
     public SwitchConfig withFtpPorts(Set<Integer> ports) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports, limits);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports, limits,
+                onTableFull);
     }
 
     public SwitchConfig withLimits(LimitsConfig l) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, l);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, l,
+                onTableFull);
+    }
+
+    public SwitchConfig withOnTableFull(TableFullPolicy policy) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, limits,
+                policy);
     }
 }

@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp", "filtering", "ftpPorts", "limits");
+            "mssClamp", "filtering", "ftpPorts", "limits", "onTableFull");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -41,12 +41,29 @@ final class SwitchReader {
         Filtering filtering = filtering(fields.optional("filtering"));
         Set<Integer> ftpPorts = ftpPorts(fields.optional("ftpPorts"));
         LimitsConfig limits = LimitsReader.read(fields.optional("limits"));
+        TableFullPolicy onTableFull = onTableFull(fields.optional("onTableFull"));
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
-                || mssClamp == null || filtering == null || ftpPorts == null || limits == null) {
+                || mssClamp == null || filtering == null || ftpPorts == null || limits == null || onTableFull == null) {
             return null;
         }
         return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
-                limits);
+                limits, onTableFull);
+    }
+
+    private static TableFullPolicy onTableFull(ConfigNode node) {
+        if (node == null) {
+            return TableFullPolicy.DEFAULT;
+        }
+        String label = node.string();
+        if (label == null) {
+            return null;
+        }
+        var p = TableFullPolicy.byLabel(label);
+        if (p.isEmpty()) {
+            node.error(node.json() + " is not a table-full policy (\"icmp\" or \"drop\")");
+            return null;
+        }
+        return p.get();
     }
 
     /** The TCP ports of FTP control connections the ALG follows; {@code []} turns the ALG off. */

@@ -34,7 +34,8 @@ public final class FlowmasqMetrics implements MetricsExposition {
 
     /** Removal reasons we label with; anything else is folded into "other" to keep the series bounded. */
     static final Set<String> REMOVAL_REASONS =
-            Set.of("idle_timeout", "hard_timeout", "deleted_by_operator", "tcp_closed", "switch_deleted", "other");
+            Set.of("idle_timeout", "hard_timeout", "deleted_by_operator", "tcp_closed", "switch_deleted", "table_full",
+                    "other");
 
     /** 10 µs .. 100 ms: a binding set-up is a table insert plus a FLOW_MOD/PACKET_OUT write, normally well under 1 ms. */
     static final double[] SETUP_BUCKETS =
@@ -61,13 +62,14 @@ public final class FlowmasqMetrics implements MetricsExposition {
     private final Counter bindingsRemoved = Counter.builder()
             .name("flowmasq_bindings_removed")
             .help("NAT bindings removed, by switch, protocol and reason"
-                    + " (idle_timeout, hard_timeout, deleted_by_operator, tcp_closed, switch_deleted, other)")
+                    + " (idle_timeout, hard_timeout, deleted_by_operator, tcp_closed, switch_deleted, table_full, other)")
             .labelNames("switch", "protocol", "reason")
             .withoutExemplars()
             .register(registry);
     private final Counter allocationRefusals = Counter.builder()
             .name("flowmasq_allocation_refusals")
-            .help("New sessions refused because no public address or port could be given, by switch and reason")
+            .help("New sessions refused because no public address or port could be given, or the switch had no room"
+                    + " for their flows, by switch and reason")
             .labelNames("switch", "reason")
             .withoutExemplars()
             .register(registry);
@@ -157,7 +159,7 @@ public final class FlowmasqMetrics implements MetricsExposition {
         bindingsRemoved.labelValues(label(dpid), label(protocol), r).inc();
     }
 
-    /** {@code reason}: e.g. ports_exhausted, pool_exhausted, quota. */
+    /** {@code reason}: e.g. ports_exhausted, session_limit, table_full (the switch had no room for the flows). */
     public void allocationRefused(String dpid, String reason) {
         allocationRefusals.labelValues(label(dpid), label(reason)).inc();
     }

@@ -43,11 +43,16 @@ public interface BindingListener {
     /** The switch reported the removal of a flow of a binding already gone (its other direction). */
     void partnerFlowRemoved(long bindingId, FlowCounts counts, long now);
 
-    /** Why a binding went away, as logged and counted. */
+    /**
+     * Why a binding went away, as logged and counted. TABLE_FULL: the switch refused its flows (no room), so
+     * the binding was given up right after it was made.
+     */
     enum RemovalReason {
         IDLE_TIMEOUT, HARD_TIMEOUT, DELETED_BY_OPERATOR, SWITCH_DELETED,
         /** The switch no longer had the binding's flows when the controller checked after a (re)connect. */
         SWITCH_LOST,
+        /** The switch's flow table had no room for the binding's flows. */
+        TABLE_FULL,
         OTHER;
 
         public String label() {

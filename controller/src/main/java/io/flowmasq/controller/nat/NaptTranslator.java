@@ -41,11 +41,13 @@ final class NaptTranslator {
     private final BindingIds ids;
     private final BindingListener listener;
     private final HostQuotas quotas;
+    private final FirstPackets firstPackets;
 
     NaptTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
                    MssClamper mss, CounterSink counters, BindingIds ids, BindingListener listener,
-                   HostQuotas quotas) {
+                   HostQuotas quotas, FirstPackets firstPackets) {
         this.quotas = quotas;
+        this.firstPackets = firstPackets;
         this.ids = ids;
         this.listener = listener;
         this.config = config;
@@ -121,6 +123,7 @@ final class NaptTranslator {
                 state.idleTimeout(protocol, config.timers()), remote);
         Binding binding = new Binding(spec, now, state);
         table.add(binding);
+        firstPackets.remember(spec.id(), ref.inPort(), ref.data(), now); // to answer if the switch has no room
         listener.created(binding, now);
         counters.increment("nat.binding_created");
         if (remote != null) {

@@ -2,6 +2,8 @@ package io.flowmasq.controller.nat;
 
 import io.flowmasq.controller.config.InsideConfig;
 import io.flowmasq.controller.config.SwitchConfig;
+import io.flowmasq.controller.config.TableFullPolicy;
+import io.flowmasq.controller.packet.IcmpFrames;
 import io.flowmasq.controller.packet.ArpPacket;
 import io.flowmasq.controller.packet.Ipv4Packet;
 import io.flowmasq.controller.packet.MalformedPacketException;
@@ -30,6 +32,7 @@ import org.projectfloodlight.openflow.protocol.OFMeterFeaturesStatsReply;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
+import org.projectfloodlight.openflow.types.U64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,8 @@ public final class NatEngine {
     private final TokenBucket budget;
     private final LogThrottle<String> budgetLog = new LogThrottle<>(HostQuotas.LOG_INTERVAL_MS);
     private final BindingRebuilder rebuilder;
+    private final FirstPackets firstPackets;
+    private final TableFullLog tableFullLog = new TableFullLog();
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
@@ -88,7 +93,9 @@ public final class NatEngine {
         this.meter = new PacketInMeter(config.limits(), compiler, pipelineSpec(config), config.name(), counters);
         this.budget = config.limits().budgetOn()
                 ? new TokenBucket(config.limits().packetInsPerSecond(), config.limits().packetInBurst(), 0) : null;
-        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener, quotas);
+        this.firstPackets = config.onTableFull() == TableFullPolicy.ICMP ? FirstPackets.keeping() : FirstPackets.none();
+        this.napt = new NaptTranslator(config, compiler, table, allocator, mss, counters, ids, listener, quotas,
+                firstPackets);
         this.ftp = new FtpAlgTranslator(config, compiler, table, napt, allocator, ids, listener, counters);
         this.statics = new StaticBindings(config, compiler, table, allocator, insideHosts, nextHop, ids, listener,
                 counters, ftp);
@@ -143,10 +150,86 @@ public final class NatEngine {
         LOG.info("switch {}: binding {} {} {} -> {} deleted by operator after {} s{}", config.name(), b.id(),
                 b.protocol().label(), b.inside(), b.external(), (now - b.createdAt()) / 1000,
                 lastSession ? "" : "; the mapping lives on");
+        return Optional.of(removeFlows(b, now));
+    }
+
+    /** Deletes the flows of a binding already taken out of the table, and what hangs on them (hairpins, ALG). */
+    private List<OFMessage> removeFlows(Binding b, long now) {
         List<OFMessage> out = new ArrayList<>(hairpin.released(b));
         out.addAll(compiler.removeBinding(b.spec()));
         out.addAll(ftp.released(b, now));
-        return Optional.of(out);
+        return out;
+    }
+
+    /**
+     * The switch answered with an error. Only a full flow table concerns the engine (the channel logs and
+     * counts every error): the binding whose flow-mod was refused is given up cleanly, as an operator
+     * delete would, so that neither its public port nor a half-installed flow stays behind. Its first
+     * packet has already gone out; by {@link TableFullPolicy} the inside host gets an ICMP
+     * admin-prohibited about it, or nothing. Existing bindings are never evicted to make room.
+     *
+     * <p>A binding has two flow-mods and both may fail: the second error finds the binding gone and is
+     * ignored. A binding whose re-added flow (new idle timeout) is refused is given up too, since its
+     * flows are no longer what the engine believes; it gets no ICMP, its first packet being long gone.
+     * Other errors go to the packet-in meter, which falls back to unmetered flows when the switch refuses it.
+     */
+    public List<OFMessage> onError(OFErrorMsg error, long now) {
+        return FlowCompiler.isTableFull(error) ? onTableFull(error, now) : meter.onError(error);
+    }
+
+    private List<OFMessage> onTableFull(OFErrorMsg error, long now) {
+        Optional<U64> cookie = compiler.cookieOfFailedFlowMod(error);
+        if (cookie.isEmpty()) {
+            counters.increment("nat.table_full.unreadable");
+            LOG.debug("switch {}: TABLE_FULL quoting no flow-mod of ours ({} bytes)", config.name(),
+                    error.getData() == null ? 0 : error.getData().getData().length);
+            return List.of();
+        }
+        if (!Cookies.isBinding(cookie.get())) {
+            // a pipeline or hairpin flow: nothing to give up, but the operator must hear of it
+            counters.increment("nat.table_full.other_flow");
+            int n = tableFullLog.refused(now);
+            if (n > 0) {
+                LOG.warn("switch {}: flow table full: {} flow(s) refused, latest cookie {}", config.name(), n,
+                        cookie.get());
+            }
+            return List.of();
+        }
+        long id = Cookies.bindingId(cookie.get());
+        Optional<Binding> gone = table.remove(id);
+        if (gone.isEmpty()) {
+            counters.increment("nat.table_full.already_gone"); // its other flow's error, or released meanwhile
+            return List.of();
+        }
+        Binding b = gone.get();
+        boolean lastSession = release(b, now);
+        listener.removed(b, BindingListener.RemovalReason.TABLE_FULL, null, now);
+        counters.increment("nat.binding_refused.table_full");
+        int n = tableFullLog.refused(now);
+        if (n > 0) {
+            LOG.warn("switch {}: flow table full: {} new binding(s) refused since the last report (latest {} {} -> {}"
+                    + "{}); existing bindings kept", config.name(), n, b.protocol().label(), b.inside(),
+                    b.external(), lastSession ? "" : ", its mapping lives on");
+        }
+        List<OFMessage> out = removeFlows(b, now);
+        out.addAll(answerFirstPacket(b, now));
+        return out;
+    }
+
+    /** The ICMP admin-prohibited about a refused binding's first packet, under {@link TableFullPolicy#ICMP}. */
+    private List<OFMessage> answerFirstPacket(Binding b, long now) {
+        if (config.onTableFull() != TableFullPolicy.ICMP) {
+            return List.of();
+        }
+        Optional<FirstPackets.First> first = firstPackets.take(b.id(), now);
+        Optional<InsideConfig> inside = first.flatMap(f -> insideOf(f.inPort()));
+        if (inside.isEmpty()) {
+            counters.increment("nat.table_full.no_first_packet"); // static, ALG data, or kept too long ago
+            return List.of();
+        }
+        counters.increment("nat.table_full.icmp_sent");
+        return List.of(compiler.sendFrame(first.get().inPort(),
+                IcmpFrames.adminProhibited(first.get().head(), inside.get().mac(), inside.get().gateway())));
     }
 
     /** Returns the public port when this was the mapping's last session; true when it was. */
@@ -175,16 +258,6 @@ public final class NatEngine {
     public List<OFMessage> onMeterFeatures(OFMeterFeaturesStatsReply reply, long now) {
         return meter.onFeatures(reply);
     }
-
-    /** An OpenFlow error from the switch; only those about the packet-in meter are acted on here. */
-    public List<OFMessage> onError(OFErrorMsg error, long now) {
-        return meter.onError(error);
-    }
-
-    /**
-     * A packet-in: first the switch's packet-in budget, then the packet itself; penalty-box flows for
-     * inside hosts that went over their new-binding rate while it was handled are added at the end.
-     */
 
     /**
      * Checks the binding table against every flow the switch reported after a (re)connect and makes them
@@ -221,6 +294,10 @@ public final class NatEngine {
         return out;
     }
 
+    /**
+     * A packet-in: first the switch's packet-in budget, then the packet itself; penalty-box flows for
+     * inside hosts that went over their new-binding rate while it was handled are added at the end.
+     */
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
         PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
         if (budget != null && !budget.tryAcquire(now)) {
@@ -305,10 +382,7 @@ public final class NatEngine {
                     idle ? "expired" : "removed (" + removed.getReason() + ")", (now - b.createdAt()) / 1000,
                     lastSession ? "" : "; the mapping lives on");
         }
-        List<OFMessage> out = new ArrayList<>(hairpin.released(b));
-        out.addAll(compiler.removeBinding(b.spec()));
-        out.addAll(ftp.released(b, now));
-        return out;
+        return removeFlows(b, now);
     }
 
     private static BindingListener.RemovalReason reasonOf(OFFlowRemovedReason reason) {
@@ -330,6 +404,11 @@ public final class NatEngine {
         insideHosts.expire(now);
         quotas.expire(now);
         listener.tick(now);
+        int refusedUnreported = tableFullLog.due(now);
+        if (refusedUnreported > 0) {
+            LOG.warn("switch {}: flow table full: {} more flow(s) refused since the last report; existing bindings"
+                    + " kept", config.name(), refusedUnreported);
+        }
         out.addAll(ftp.tick(now));
         icmp.expire(now);
         out.addAll(fragments.expire(now));

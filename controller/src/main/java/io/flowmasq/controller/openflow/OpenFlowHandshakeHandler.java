@@ -158,8 +158,13 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void onError(ChannelHandlerContext ctx, OFErrorMsg error) {
         counters.increment(OpenFlowErrors.counterName(error));
-        log.warn("{}: error {} xid={} data={}", who(ctx), OpenFlowErrors.describe(error), error.getXid(),
-                error.getData());
+        if (io.flowmasq.flowcompiler.FlowCompiler.isTableFull(error)) {
+            // one per refused flow-mod while the table stays full: the engine reports them, at a bounded rate
+            log.debug("{}: error {} xid={}", who(ctx), OpenFlowErrors.describe(error), error.getXid());
+        } else {
+            log.warn("{}: error {} xid={} data={}", who(ctx), OpenFlowErrors.describe(error), error.getXid(),
+                    error.getData());
+        }
         deliver(ctx, error);
     }
 

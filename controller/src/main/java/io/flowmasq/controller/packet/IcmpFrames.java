@@ -13,6 +13,8 @@ public final class IcmpFrames {
     public static final int ECHO_REQUEST = 8;
     public static final int TIME_EXCEEDED = 11;
     public static final int PARAMETER_PROBLEM = 12;
+    /** Destination unreachable code 13: communication administratively prohibited (RFC 1812 5.2.7.1). */
+    public static final int ADMIN_PROHIBITED = 13;
     /** RFC 1812 4.3.2.3: the error datagram must not exceed 576 bytes. */
     private static final int MAX_ERROR_DATAGRAM = 576;
     private static final int DEFAULT_TTL = 64;
@@ -34,6 +36,26 @@ public final class IcmpFrames {
         write16(body, 2, Checksums.checksum(body, 0, body.length));
         MacAddress senderMac = MacAddress.of(java.util.Arrays.copyOfRange(offending, 6, 12));
         return ipv4(ourMac, senderMac, from, original.src(), 1, body);
+    }
+
+    /**
+     * ICMP destination unreachable, communication administratively prohibited (type 3 code 13), from
+     * {@code from} to the sender of {@code offending}, quoting its IP header and the first 8 bytes of its
+     * payload (RFC 792; enough for the sender to find the socket). {@code offending} is an Ethernet/IPv4
+     * frame, or the start of one that holds at least those bytes.
+     */
+    public static byte[] adminProhibited(byte[] offending, MacAddress ourMac, IPv4Address from) {
+        int ihl = (offending[Ipv4Frame.IP] & 0x0f) * 4;
+        int quoted = Math.min(offending.length - Ipv4Frame.IP, ihl + 8);
+        ByteBuffer icmp = ByteBuffer.allocate(8 + quoted);
+        icmp.put((byte) DEST_UNREACHABLE).put((byte) ADMIN_PROHIBITED).putShort((short) 0).putInt(0);
+        icmp.put(offending, Ipv4Frame.IP, quoted);
+        byte[] body = icmp.array();
+        write16(body, 2, Checksums.checksum(body, 0, body.length));
+        MacAddress senderMac = MacAddress.of(java.util.Arrays.copyOfRange(offending, 6, 12));
+        IPv4Address sender = IPv4Address.of(java.util.Arrays.copyOfRange(offending, Ipv4Frame.IP + 12,
+                Ipv4Frame.IP + 16));
+        return ipv4(ourMac, senderMac, from, sender, 1, body);
     }
 
     /** The echo reply to an echo request frame addressed to one of the gateway's addresses. */

@@ -20,6 +20,7 @@ import io.flowmasq.flowcompiler.FlowDecompiler;
 import io.flowmasq.flowcompiler.InstalledFlow;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
+import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsReply;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -222,6 +223,20 @@ public final class ManagedSwitch {
         barriers.complete(xid);
     }
 
+    /**
+     * An error from the switch: the engine gives up a binding whose flows found no room, and an operator
+     * request whose messages the switch refused fails now, saying why, rather than report success at the
+     * barrier.
+     */
+    void onError(OFErrorMsg error, long now) {
+        handle(engine -> engine.onError(error, now));
+        barriers.fail(error.getXid(), () -> FlowCompiler.isTableFull(error)
+                ? NatServiceException.unavailable("switch " + config.name() + ": flow table full; the switch"
+                        + " refused the binding's flows (" + error.getErrType() + ") and the binding was given up")
+                : NatServiceException.unavailable("switch " + config.name() + " answered the change with an error ("
+                        + error.getErrType() + "); what it did install stays listed until deleted"));
+    }
+
     void onFlowStats(OFFlowStatsReply reply, long now) {
         synchronized (lock) {
             Optional<List<OFFlowStatsEntry>> all = gate == null ? Optional.empty() : gate.onFlowStats(reply);
@@ -384,7 +399,8 @@ public final class ManagedSwitch {
     /** Sends the messages and a barrier; the future completes when the switch answers the barrier. */
     private CompletableFuture<Void> sendConfirmed(List<OFMessage> messages, long now) {
         OFMessage barrier = compiler.barrier();
-        CompletableFuture<Void> confirmed = barriers.register(barrier.getXid(), now);
+        CompletableFuture<Void> confirmed = barriers.register(barrier.getXid(),
+                messages.stream().map(OFMessage::getXid).toList(), now);
         List<OFMessage> out = new ArrayList<>(messages);
         out.add(barrier);
         send(out);

@@ -72,11 +72,10 @@ final class NatSwitchHandler implements SwitchHandler {
                 managed.setPorts(SwitchPorts.apply(managed.ports(), (OFPortStatus) message));
                 break;
             case ERROR: {
-                // logged and counted by the channel; here labelled by switch for the metrics, and the engine
-                // reacts to those about what it installed (the packet-in meter)
-                metrics.errorReceived(connection.dpid().toString(), ((OFErrorMsg) message).getErrType().toString());
-                long now = clock.getAsLong();
-                managed.handle(engine -> engine.onError((OFErrorMsg) message, now));
+                // logged and counted by the channel; labelled by switch for the metrics; a full table is the engine's
+                OFErrorMsg error = (OFErrorMsg) message;
+                metrics.errorReceived(connection.dpid().toString(), error.getErrType().toString());
+                managed.onError(error, clock.getAsLong());
                 break;
             }
             default:

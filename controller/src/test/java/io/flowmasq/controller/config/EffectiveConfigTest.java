@@ -87,7 +87,8 @@ class EffectiveConfigTest {
                    "filtering": "address-and-port-dependent", "ftpPorts": [21],
                    "limits": {"bindingsPerHost": 16384, "newBindingsPerSecond": 1000, "newBindingsBurst": 2000,
                               "penaltySeconds": 5, "packetInsPerSecond": 20000, "packetInBurst": 20000,
-                              "meterPacketsPerSecond": 10000, "meterBurst": 10000}}]}"""), json);
+                              "meterPacketsPerSecond": 10000, "meterBurst": 10000},
+                   "onTableFull": "icmp"}]}"""), json);
     }
 
     @Test

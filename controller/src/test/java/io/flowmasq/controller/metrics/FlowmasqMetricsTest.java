@@ -88,6 +88,17 @@ class FlowmasqMetricsTest {
     }
 
     @Test
+    void aBindingTheSwitchHadNoRoomForHasItsOwnReasons() throws IOException {
+        metrics.bindingRemoved(S1, "tcp", "table_full");
+        metrics.allocationRefused(S1, "table_full");
+        List<String> lines = scrape(TEXT);
+        assertTrue(lines.contains(
+                "flowmasq_bindings_removed_total{protocol=\"tcp\",reason=\"table_full\",switch=\"" + S1 + "\"} 1.0"));
+        assertTrue(lines.contains(
+                "flowmasq_allocation_refusals_total{reason=\"table_full\",switch=\"" + S1 + "\"} 1.0"));
+    }
+
+    @Test
     void histogramHasClassicBucketsFromTenMicroseconds() throws IOException {
         metrics.bindingSetupNanos(S1, 30_000);     // 30 µs
         metrics.bindingSetupNanos(S1, 2_000_000);  // 2 ms

@@ -32,6 +32,22 @@ class BarrierWaitsTest {
     }
 
     @Test
+    void anErrorForAMessageOfTheBatchFailsItsWaitOnly() {
+        CompletableFuture<Void> a = waits.register(10, java.util.List.of(7L, 8L), 0);
+        CompletableFuture<Void> b = waits.register(11, java.util.List.of(9L), 0);
+        RuntimeException full = new IllegalStateException("flow table full");
+        assertFalse(waits.fail(12, () -> full), "no batch sent 12");
+        assertTrue(waits.fail(8, () -> full));
+        assertSame(full, failure(a));
+        assertFalse(waits.fail(7, () -> full), "its batch already failed");
+        assertFalse(waits.complete(10), "the barrier's later reply finds nobody");
+        assertFalse(b.isDone());
+        assertTrue(waits.complete(11));
+        assertFalse(waits.fail(9, () -> full), "a completed batch forgets its messages");
+        assertEquals(0, waits.size());
+    }
+
+    @Test
     void waitsPastTheirDeadlineFail() {
         CompletableFuture<Void> early = waits.register(1, 1_000);
         CompletableFuture<Void> late = waits.register(2, 3_000);

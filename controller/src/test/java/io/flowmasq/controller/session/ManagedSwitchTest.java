@@ -273,6 +273,60 @@ class ManagedSwitchTest {
 
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void createStaticFailsNamingAFullTableWhenTheSwitchRefusesItsFlows(OFVersion v) {
+        connect(v);
+        packetIn(P1, hostArp(H1, "10.0.0.11"));
+        CompletableFuture<Binding> f = sw.createStatic(staticRequest(8080, 8080), clock, scheduler);
+        List<OFMessage> sent = conn.take();
+        OFBarrierRequest barrier = lastBarrier(sent);
+        OFMessage inbound = sent.get(0);
+        assertEquals(1, sw.bindingCount());
+
+        sw.onError(tableFull(conn.factory(), inbound), clock.now);
+        NatServiceException e = failure(f);
+        assertEquals(NatServiceException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage().contains("flow table full"), e.getMessage());
+        assertEquals(0, sw.bindingCount(), "the binding is given up");
+        List<OFMessage> cleanup = conn.take();
+        assertTrue(cleanup.stream().allMatch(m -> m.getType() == org.projectfloodlight.openflow.protocol.OFType.FLOW_MOD),
+                "its flows deleted: " + cleanup);
+        assertFalse(cleanup.isEmpty());
+
+        sw.onError(tableFull(conn.factory(), sent.get(1)), clock.now); // the other flow's error: nothing more
+        sw.onBarrierReply(barrier.getXid(), clock.now); // the barrier's reply comes last and finds nobody waiting
+        assertEquals(List.of(), conn.take());
+        assertEquals(1L, counters.get("nat.binding_refused.table_full"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void anErrorOutsideAConfirmedBatchFailsNoWait(OFVersion v) {
+        connect(v);
+        Binding b = dynamicBinding(5555);
+        CompletableFuture<Boolean> deleted = sw.delete(b.id(), clock.now);
+        List<OFMessage> sent = conn.take();
+        OFMessage unrelated = compiler.barrier();
+        sw.onError(tableFull(conn.factory(), unrelated), clock.now);
+        assertFalse(deleted.isDone());
+        sw.onBarrierReply(lastBarrier(sent).getXid(), clock.now);
+        assertEquals(Boolean.TRUE, deleted.getNow(null));
+    }
+
+    private static org.projectfloodlight.openflow.protocol.OFErrorMsg tableFull(
+            org.projectfloodlight.openflow.protocol.OFFactory f, OFMessage failed) {
+        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        failed.writeTo(buf);
+        byte[] quoted = new byte[Math.min(64, buf.readableBytes())];
+        buf.readBytes(quoted);
+        return f.errorMsgs().buildFlowModFailedErrorMsg().setXid(failed.getXid())
+                .setCode(f.getVersion() == OFVersion.OF_10
+                        ? org.projectfloodlight.openflow.protocol.OFFlowModFailedCode.ALL_TABLES_FULL
+                        : org.projectfloodlight.openflow.protocol.OFFlowModFailedCode.TABLE_FULL)
+                .setData(org.projectfloodlight.openflow.types.OFErrorCauseData.of(quoted, f.getVersion())).build();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void createStaticOnADetachedSwitchIsUnavailable(OFVersion v) {
         assertEquals(NatServiceException.Kind.UNAVAILABLE,
                 failure(sw.createStatic(staticRequest(22, 2222), clock, scheduler)).kind(), "never connected");

@@ -1,0 +1,59 @@
+package io.flowmasq.controller.nat;
+
+import static io.flowmasq.controller.nat.EngineHarness.GW_IN;
+import static io.flowmasq.controller.nat.EngineHarness.H1;
+import static io.flowmasq.controller.nat.EngineHarness.P1;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The bounded store of recent first packets, and the bounded table-full warnings. */
+class FirstPacketsTest {
+    private static final byte[] FRAME = Frames.udp(H1, GW_IN, "10.0.0.11", 5000, "198.51.100.7", 53, new byte[100]);
+
+    @Test
+    void keepsTheHeadersAndEightBytesOnceEach() {
+        FirstPackets p = FirstPackets.keeping();
+        p.remember(1, P1, FRAME, 0);
+        FirstPackets.First f = p.take(1, 10).orElseThrow();
+        assertEquals(P1, f.inPort());
+        assertArrayEquals(Arrays.copyOf(FRAME, 14 + 20 + 8), f.head());
+        assertTrue(p.take(1, 10).isEmpty(), "handed out once");
+    }
+
+    @Test
+    void boundedInAgeAndNumber() {
+        FirstPackets p = FirstPackets.keeping();
+        p.remember(1, P1, FRAME, 0);
+        assertTrue(p.take(1, FirstPackets.KEEP_MS).isEmpty(), "too old");
+        for (long id = 1; id <= FirstPackets.CAPACITY + 10; id++) {
+            p.remember(id, P1, FRAME, 100);
+        }
+        assertEquals(FirstPackets.CAPACITY, p.size());
+        assertTrue(p.take(10, 100).isEmpty(), "the oldest made room");
+        assertTrue(p.take(11, 100).isPresent());
+    }
+
+    @Test
+    void noneKeepsNothing() {
+        FirstPackets p = FirstPackets.none();
+        p.remember(1, P1, FRAME, 0);
+        assertEquals(0, p.size());
+    }
+
+    @Test
+    void tableFullWarningsAreBounded() {
+        TableFullLog log = new TableFullLog();
+        assertEquals(1, log.refused(1_000), "the first at once");
+        assertEquals(0, log.refused(1_001));
+        assertEquals(0, log.refused(1_000 + TableFullLog.INTERVAL_MS - 1));
+        assertEquals(3, log.refused(1_000 + TableFullLog.INTERVAL_MS), "then with the count since");
+        assertEquals(0, log.refused(1_000 + TableFullLog.INTERVAL_MS + 1));
+        assertEquals(0, log.due(1_000 + 2 * TableFullLog.INTERVAL_MS - 1), "not before the interval is over");
+        assertEquals(1, log.due(1_000 + 2 * TableFullLog.INTERVAL_MS), "the last one, from the tick");
+        assertEquals(0, log.due(1_000 + 4 * TableFullLog.INTERVAL_MS), "nothing left");
+    }
+}
