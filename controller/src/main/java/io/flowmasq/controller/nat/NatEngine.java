@@ -91,6 +91,11 @@ public final class NatEngine {
         return table;
     }
 
+    /** The public port allocator, for the engine's own invariant checks in tests. */
+    NaptAllocator allocator() {
+        return allocator;
+    }
+
     public SwitchConfig config() {
         return config;
     }
