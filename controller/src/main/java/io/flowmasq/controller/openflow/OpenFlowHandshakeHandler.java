@@ -42,6 +42,8 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final OpenFlowCounters counters;
     private final SwitchRegistry registry;
     private final Clock clock;
+    private final RateLimitedLog errorLog = new RateLimitedLog(log, "OpenFlow ERROR messages");
+    private final RateLimitedLog mismatchLog = new RateLimitedLog(log, "messages of another OpenFlow version");
 
     private HandshakeState state = HandshakeState.WAIT_HELLO;
     private OFFactory factory; // chosen once, on the switch's HELLO
@@ -83,8 +85,10 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         if (factory != null && message.getType() != OFType.HELLO && message.getVersion() != factory.getVersion()) {
             counters.increment(OpenFlowCounters.VERSION_MISMATCH);
-            log.warn("{}: dropped {} of {} (negotiated {})", who(ctx), message.getType(),
-                    message.getVersion(), factory.getVersion());
+            if (mismatchLog.permit()) {
+                log.warn("{}: dropped {} of {} (negotiated {})", who(ctx), message.getType(),
+                        message.getVersion(), factory.getVersion());
+            }
             return;
         }
         switch (message.getType()) {
@@ -157,8 +161,10 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void onError(ChannelHandlerContext ctx, OFErrorMsg error) {
         counters.increment(OpenFlowErrors.counterName(error));
-        log.warn("{}: error {} xid={} data={}", who(ctx), OpenFlowErrors.describe(error), error.getXid(),
-                error.getData());
+        if (errorLog.permit()) {
+            log.warn("{}: error {} xid={} data={}", who(ctx), OpenFlowErrors.describe(error), error.getXid(),
+                    error.getData());
+        }
         deliver(ctx, error);
     }
 
@@ -202,6 +208,8 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // every stage before this one catches what bad input can cause: this is an I/O error or a bug
+        counters.increment(OpenFlowCounters.PIPELINE_EXCEPTIONS);
         log.warn("{}: closing after {}", who(ctx), cause.toString());
         log.debug("{}: exception", who(ctx), cause);
         ctx.close();
