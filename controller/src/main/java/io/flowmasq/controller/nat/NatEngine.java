@@ -158,7 +158,12 @@ public final class NatEngine {
 
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
         counters.increment("nat.packet_in");
-        PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
+        OFPort inPort = compiler.inPort(packetIn);
+        if (inPort == null) { // an OF1.3 packet-in whose match lacks IN_PORT: no port to decide or answer on
+            counters.increment("nat.malformed.no_in_port");
+            return List.of();
+        }
+        PacketRef ref = new PacketRef(inPort, packetIn.getBufferId(), packetIn.getData());
         OptionalLong flowOf = compiler.bindingOf(packetIn);
         // an ALG connection's flows send every segment here: not a TCP-state report
         Optional<List<OFMessage>> reported = flowOf.isPresent() && ftp.isControl(flowOf.getAsLong())
@@ -336,7 +341,10 @@ public final class NatEngine {
             nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
             return out;
         }
-        if (ftp.opensControl(ip)) {
+        // a SYN on a connection that already has an ordinary binding (its first segments were not a
+        // SYN) goes through that binding: a second session for the same remote cannot exist
+        if (ftp.opensControl(ip) && table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
+                new Endpoint(ip.dst(), ip.dstPort())).isEmpty()) {
             return ftp.open(ref, ip, inside.get(), mac.get(), now);
         }
         Optional<Long> ftpParent = ftp.passiveParent(ip, now);

@@ -11,20 +11,27 @@ import org.slf4j.LoggerFactory;
  * Feeds a running controller {@code count} fuzzed OpenFlow messages ({@link OpenFlowMutations}) as the
  * switch {@code dpid}, flushing every {@value #BATCH} messages. When the controller closes the connection
  * (framing loss) it reconnects and goes on with the next message; reconnects are counted. Message
- * {@code i} depends only on the seed and {@code i}, so a run is reproducible whatever the timing.
+ * {@code i} depends only on the seed and {@code i}, so a run is reproducible whatever the timing. After a
+ * message that breaks the framing on purpose it waits for the controller to close (or closes itself when
+ * the controller rightly waits for the rest of an overlong message) and reconnects, so that every other
+ * message reaches the controller whole.
  */
 public final class ChannelFuzzer {
     static final int BATCH = 64;
     private static final int MAX_CONSECUTIVE_FAILURES = 5;
+    /** Generous: the controller first works through every message queued before the broken one. */
+    private static final long CLOSE_WAIT_MS = 30_000;
+    private static final long OVERRUN_WAIT_MS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(ChannelFuzzer.class);
 
     /** What one run did. */
     /**
-     * @param reconnects times the controller closed the connection (framing loss) and the fuzzer reconnected
-     * @param restarts times the fuzzer closed it itself: the run ended inside a message longer than announced
+     * @param reconnects times the controller closed the connection after a header length below 8, as it must
+     * @param restarts times the fuzzer closed it itself after a message longer than announced
+     * @param unexpectedCloses times the controller closed the connection after an intact message: a bug
      */
-    public record Result(long sent, long reconnects, long restarts, long received, long echoesAnswered,
-                         long millis) {
+    public record Result(long sent, long reconnects, long restarts, long unexpectedCloses, long received,
+                         long echoesAnswered, long millis) {
     }
 
     private final InetSocketAddress controller;
@@ -47,6 +54,7 @@ public final class ChannelFuzzer {
         OpenFlowMutations messages = new OpenFlowMutations(version, net, seed);
         long reconnects = 0;
         long restarts = 0;
+        long unexpectedCloses = 0;
         long received = 0;
         long echoes = 0;
         int failures = 0;
@@ -55,9 +63,28 @@ public final class ChannelFuzzer {
         try {
             while (i < count) {
                 try {
-                    sw.send(messages.message(i));
+                    OpenFlowMutations.Fuzzed m = messages.message(i);
+                    sw.send(m.bytes());
                     i++;
-                    if (i % BATCH == 0 || i == count) {
+                    if (m.framing() != OpenFlowMutations.Framing.INTACT) {
+                        sw.flush();
+                        if (m.framing() == OpenFlowMutations.Framing.CLOSES) {
+                            if (!sw.awaitClosed(CLOSE_WAIT_MS)) {
+                                throw new IllegalStateException("seed " + seed + " message " + (i - 1)
+                                        + ": the controller kept a connection whose framing was lost");
+                            }
+                            reconnects++;
+                        } else {
+                            // the controller rightly waits for the rest of the message (until its echo
+                            // probe fails): give it a moment to take the bytes, then end the session ourselves
+                            sw.awaitClosed(OVERRUN_WAIT_MS);
+                            restarts++;
+                        }
+                        received += sw.received();
+                        echoes += sw.echoesAnswered();
+                        sw.close();
+                        sw = FuzzSwitch.connect(controller, version, dpid, net, messages);
+                    } else if (i % BATCH == 0 || i == count) {
                         sw.flush();
                     }
                     failures = 0;
@@ -68,23 +95,15 @@ public final class ChannelFuzzer {
                     if (++failures > MAX_CONSECUTIVE_FAILURES) {
                         throw new IOException("seed " + seed + " message " + i + ": cannot reconnect", e);
                     }
-                    reconnects++;
-                    LOG.info("seed {} message {}: the controller closed the connection; reconnecting", seed, i);
+                    unexpectedCloses++;
+                    LOG.warn("seed {} message {}: the controller closed the connection unasked; reconnecting",
+                            seed, i);
                     sw = FuzzSwitch.connect(controller, version, dpid, net, messages);
-                    i++; // the message that broke the framing is not sent again
                 }
             }
-            // The echo reply comes after every message before it was handled. When the stream ended in the
-            // middle of a message whose length lied, the controller waits for its body: start afresh.
-            if (!sw.sync(3_000)) {
-                received += sw.received();
-                echoes += sw.echoesAnswered();
-                sw.close();
-                restarts++;
-                sw = FuzzSwitch.connect(controller, version, dpid, net, messages);
-                if (!sw.sync(30_000)) {
-                    throw new IOException("seed " + seed + ": no echo reply on a fresh connection after the run");
-                }
+            // the echo reply comes after every message before it was handled
+            if (!sw.sync(30_000)) {
+                throw new IOException("seed " + seed + ": no echo reply after the last message");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,6 +112,6 @@ public final class ChannelFuzzer {
             echoes += sw.echoesAnswered();
             sw.close();
         }
-        return new Result(i, reconnects, restarts, received, echoes, (System.nanoTime() - started) / 1_000_000);
+        return new Result(i, reconnects, restarts, unexpectedCloses, received, echoes, (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -116,6 +116,15 @@ public final class FuzzSwitch implements AutoCloseable {
         return lastEchoReply == xid;
     }
 
+    /** Waits until the controller closes the connection; false when it is still open after the timeout. */
+    public boolean awaitClosed(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (!closed && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        return closed;
+    }
+
     public boolean isClosed() {
         return closed;
     }

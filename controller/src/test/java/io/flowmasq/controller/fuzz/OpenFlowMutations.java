@@ -31,13 +31,27 @@ import org.projectfloodlight.openflow.types.U64;
  * length that matches what is sent), wrong type, wrong version, inner length fields. Message
  * {@code i} depends only on the seed and {@code i}.
  *
- * <p>A few messages break the framing on purpose: a header length below 8 (the controller must close
- * the connection; the fuzzer reconnects), or a length longer than what is sent (the next messages are
- * swallowed as its body until the stream resynchronises).
+ * <p>About 1 in 5,000 messages breaks the framing on purpose ({@link Framing}): a header length below 8
+ * (the controller must close the connection) or one longer than what is sent. The sender knows which:
+ * it reconnects after them instead of losing the messages that follow into a broken stream.
  */
 public final class OpenFlowMutations {
-    /** Per mille of messages with a header length below 8, and of messages longer than announced. */
-    static final int FRAMING_LOSS_PER_MILLE = 1;
+    /** Per 10,000 messages: with a header length below 8, and announcing more bytes than sent. */
+    static final int FRAMING_LOSS_PER_10K = 1;
+
+    /** What a message does to the stream's framing. */
+    public enum Framing {
+        /** The header length matches the bytes sent: the next message starts where it says. */
+        INTACT,
+        /** A header length below 8: the controller must close the connection. */
+        CLOSES,
+        /** A header length beyond the bytes sent: the controller reads on into what follows. */
+        OVERRUNS
+    }
+
+    /** One fuzzed message and what it does to the framing. */
+    public record Fuzzed(byte[] bytes, Framing framing) {
+    }
 
     private final OFFactory factory;
     private final FuzzFrames frames;
@@ -55,16 +69,25 @@ public final class OpenFlowMutations {
         return new Random(seed * 0x9E3779B97F4A7C15L + i);
     }
 
-    /** The bytes of message {@code i} (one message, or one broken one). */
-    public byte[] message(long i) {
+    /** Message {@code i} (one message, or one broken one). */
+    public Fuzzed message(long i) {
         Random r = random(seed, i);
-        int kind = r.nextInt(100);
-        if (kind < 60) {
+        int framing = r.nextInt(10_000);
+        if (framing < 2 * FRAMING_LOSS_PER_10K) {
+            byte[] m = bytes(factory.buildEchoRequest().setXid(i).setData(new byte[8]).build());
+            if (framing < FRAMING_LOSS_PER_10K) {
+                setLength(m, r.nextInt(8));
+                return new Fuzzed(m, Framing.CLOSES);
+            }
+            setLength(m, m.length + 1 + r.nextInt(64));
+            return new Fuzzed(m, Framing.OVERRUNS);
+        }
+        if (r.nextInt(100) < 60) {
             byte[] m = bytes(packetIn(r));
-            return r.nextInt(5) == 0 ? mutate(r, m) : m;
+            return new Fuzzed(r.nextInt(5) == 0 ? mutate(r, m) : m, Framing.INTACT);
         }
         byte[] m = switchMessage(r);
-        return r.nextInt(10) < 7 ? mutate(r, m) : m;
+        return new Fuzzed(r.nextInt(10) < 7 ? mutate(r, m) : m, Framing.INTACT);
     }
 
     /** A well-formed packet-in of a valid frame (no mutation): what a clean switch sends. */
@@ -165,17 +188,6 @@ public final class OpenFlowMutations {
 
     /** Breaks one serialised message at the OpenFlow level; the header length matches what is sent. */
     byte[] mutate(Random r, byte[] m) {
-        int perMille = r.nextInt(1000);
-        if (perMille < FRAMING_LOSS_PER_MILLE) {
-            byte[] out = m.clone();
-            setLength(out, r.nextInt(8));
-            return out;
-        }
-        if (perMille < 2 * FRAMING_LOSS_PER_MILLE) {
-            byte[] out = m.clone();
-            setLength(out, Math.min(0xffff, m.length + 1 + r.nextInt(64)));
-            return out;
-        }
         byte[] out;
         switch (r.nextInt(8)) {
             case 0 -> { // flip a byte of the body

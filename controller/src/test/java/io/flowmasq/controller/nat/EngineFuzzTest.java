@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
 import org.projectfloodlight.openflow.types.OFBufferId;
@@ -76,7 +77,11 @@ class EngineFuzzTest {
                             : U64.ZERO;
                     OFBufferId buffer = r.nextInt(5) == 0 ? OFBufferId.of(r.nextInt(1 << 20)) : OFBufferId.NO_BUFFER;
                     what = "packet-in on " + port + " cookie " + cookie + " frame " + ByteBufUtil.hexDump(bytes);
-                    out = h.engine.onPacketIn(h.buildPacketIn(port, bytes, buffer, cookie), h.now);
+                    OFPacketIn in = h.buildPacketIn(port, bytes, buffer, cookie);
+                    if (version != OFVersion.OF_10 && r.nextInt(200) == 0) { // a match without IN_PORT
+                        in = in.createBuilder().setMatch(h.factory.buildMatch().build()).build();
+                    }
+                    out = h.engine.onPacketIn(in, h.now);
                     packetIns++;
                 }
                 for (OFMessage m : out) {

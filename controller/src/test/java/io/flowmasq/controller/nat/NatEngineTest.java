@@ -234,6 +234,19 @@ class NatEngineTest {
                 ROUTER, "203.0.113.10", org.projectfloodlight.openflow.types.MacAddress.NONE, "10.0.0.1")));
     }
 
+    /** Found by the channel fuzzer: the ALG's open() added a second session for the same remote and threw. */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aSynToTheFtpPortOnAConnectionThatAlreadyHasABindingUsesIt(OFVersion v) {
+        EngineHarness h = new EngineHarness(v).connected();
+        h.packetIn(P1, Frames.tcp(H1, GW_IN, "10.0.0.11", 40013, "198.51.100.20", 21, 0x10));
+        assertEquals(1, h.engine.bindings().size());
+        List<OFMessage> out = h.packetIn(P1, Frames.tcp(H1, GW_IN, "10.0.0.11", 40013, "198.51.100.20", 21, 0x02));
+        assertEquals(1, h.engine.bindings().size());
+        assertTrue(out.stream().anyMatch(m -> m.getType() == org.projectfloodlight.openflow.protocol.OFType.PACKET_OUT),
+                "the SYN goes on through the binding: " + out);
+    }
+
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void junkIsCountedAndDroppedNeverThrown(OFVersion v) {
