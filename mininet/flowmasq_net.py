@@ -307,11 +307,13 @@ def http_get(url, timeout=5.0):
 def make_config(of_port, rest_port, switch_name, udp_timeout=None,
                 of_address='127.0.0.1', rest_address='127.0.0.1',
                 profile='rfc', extra_timers=None, extra_switch=None,
-                extra_config=None):
+                extra_config=None, extra_switches=None):
     """The controller configuration (a dict) for the flowmasq topology.
 
     extra_switch: more fields of the switch entry, e.g. {'mssClamp': 1360};
-    extra_config: more top-level fields, e.g. {'bindingLog': {...}}."""
+    extra_config: more top-level fields, e.g. {'bindingLog': {...}};
+    extra_switches: more switch entries after the topology's (e.g. one that
+    a test client plays)."""
     timers = {'profile': profile}
     if udp_timeout is not None:
         timers['udp'] = udp_timeout
@@ -339,6 +341,7 @@ def make_config(of_port, rest_port, switch_name, udp_timeout=None,
         }],
     }
     config['switches'][0].update(extra_switch or {})
+    config['switches'].extend(extra_switches or [])
     config.update(extra_config or {})
     return config
 
@@ -652,7 +655,7 @@ class FlowmasqNet:
     def __init__(self, of_version='OpenFlow13', udp_timeout=None,
                  switch_name=None, workdir=None, ready_timeout=45.0,
                  extra_timers=None, log_level='warning', standalone=False,
-                 extra_switch=None, extra_config=None):
+                 extra_switch=None, extra_config=None, extra_switches=None):
         """standalone=True: no controller, failMode=standalone (a plain
         learning switch) -- only for smoke-testing the topology itself."""
         if of_version not in OF_VERSIONS:
@@ -662,6 +665,7 @@ class FlowmasqNet:
         self.extra_timers = extra_timers
         self.extra_switch = extra_switch
         self.extra_config = extra_config
+        self.extra_switches = extra_switches
         self.switch_name = switch_name or unique_switch_name()
         self.workdir = Path(workdir or tempfile.mkdtemp(
             prefix='flowmasq-%s-' % self.switch_name))
@@ -710,7 +714,8 @@ class FlowmasqNet:
                           udp_timeout=self.udp_timeout,
                           extra_timers=self.extra_timers,
                           extra_switch=self.extra_switch,
-                          extra_config=self.extra_config)
+                          extra_config=self.extra_config,
+                          extra_switches=self.extra_switches)
         # '@WORKDIR@' in a value (e.g. a log path) names this run's directory
         self.config_path.write_text(json.dumps(cfg, indent=2).replace(
             '@WORKDIR@', str(self.workdir)) + '\n')

@@ -79,6 +79,13 @@ public final class NaptAllocator {
         return perProtocol != null && perProtocol.get(protocol).release(external.port(), now);
     }
 
+    /** True when the public endpoint is one of ours, in the dynamic range, and taken (invariant checks). */
+    boolean isTaken(Protocol protocol, Endpoint external) {
+        Map<Protocol, PortAllocator> perProtocol = ports.get(external.address());
+        return perProtocol != null && perProtocol.get(protocol).inRange(external.port())
+                && !perProtocol.get(protocol).isFree(external.port());
+    }
+
     public int freePorts(Protocol protocol, IPv4Address address) {
         return ports.get(address).get(protocol).freeCount();
     }

@@ -96,6 +96,13 @@ final class NaptTranslator {
         }
         Protocol protocol = packet.transport();
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
+        if (table.session(protocol, insideEndpoint, remote).isPresent()) {
+            // the callers look for a binding first; adding this session again would corrupt the table
+            counters.increment("nat.session_exists");
+            LOG.debug("switch {}: {} {} already has a session to {}; packet dropped", config.name(),
+                    protocol.label(), insideEndpoint, remote);
+            return Optional.empty();
+        }
         Optional<Binding> mapping = table.byInside(protocol, insideEndpoint);
         Optional<Endpoint> external;
         if (mapping.isPresent()) {

@@ -114,6 +114,11 @@ public final class NatEngine {
         return table;
     }
 
+    /** The public port allocator, for the engine's own invariant checks in tests. */
+    NaptAllocator allocator() {
+        return allocator;
+    }
+
     public SwitchConfig config() {
         return config;
     }
@@ -299,7 +304,12 @@ public final class NatEngine {
      * inside hosts that went over their new-binding rate while it was handled are added at the end.
      */
     public List<OFMessage> onPacketIn(OFPacketIn packetIn, long now) {
-        PacketRef ref = new PacketRef(compiler.inPort(packetIn), packetIn.getBufferId(), packetIn.getData());
+        OFPort inPort = compiler.inPort(packetIn);
+        if (inPort == null) { // an OF1.3 packet-in whose match lacks IN_PORT: no port to decide or answer on
+            counters.increment("nat.malformed.no_in_port");
+            return List.of();
+        }
+        PacketRef ref = new PacketRef(inPort, packetIn.getBufferId(), packetIn.getData());
         if (budget != null && !budget.tryAcquire(now)) {
             counters.increment("openflow.packet_in_dropped.budget");
             long dropped = budgetLog.due("budget", now);
@@ -502,7 +512,10 @@ public final class NatEngine {
             nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
             return out;
         }
-        if (ftp.opensControl(ip)) {
+        // a SYN on a connection that already has an ordinary binding (its first segments were not a
+        // SYN) goes through that binding: a second session for the same remote cannot exist
+        if (ftp.opensControl(ip) && table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
+                new Endpoint(ip.dst(), ip.dstPort())).isEmpty()) {
             return ftp.open(ref, ip, inside.get(), mac.get(), now);
         }
         Optional<Long> ftpParent = ftp.passiveParent(ip, now);

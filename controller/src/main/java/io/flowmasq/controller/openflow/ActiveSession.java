@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ACTIVE phase of one connection: registered in the {@link SwitchRegistry}, hands events to its
- * {@link SwitchHandler} (a handler that throws is logged and counted; the session stays up), ticks
+ * {@link SwitchHandler} (a handler that throws is counted and logged with its stack trace at a bounded
+ * rate; the session stays up, since one bad event must not cut off the switch's other traffic), ticks
  * it every second, probes the peer with echo, and calls {@link SwitchHandler#onDisconnect()}
  * exactly once. Runs on the connection's event loop only.
  */
@@ -26,6 +27,7 @@ final class ActiveSession {
     private final SwitchHandler handler;
     private final SwitchRegistry registry;
     private final OpenFlowCounters counters;
+    private final RateLimitedLog failures = new RateLimitedLog(log, "SwitchHandler failures");
     private ScheduledFuture<?> tick;
     private boolean echoOutstanding;
     private boolean ended;
@@ -114,7 +116,9 @@ final class ActiveSession {
             call.accept(handler);
         } catch (RuntimeException e) {
             counters.increment(OpenFlowCounters.HANDLER_EXCEPTIONS);
-            log.error("{}: SwitchHandler failed on {}", connection, what, e);
+            if (failures.permit()) {
+                log.error("{}: SwitchHandler failed on {}; session kept", connection, what, e);
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * any thread. Names in use: {@value #MESSAGES_IN}, {@value #MESSAGES_OUT}, {@value #PARSE_ERRORS},
  * {@value #FRAMING_ERRORS}, {@value #ERROR_PREFIX}&lt;TYPE&gt; (an OFPT_ERROR received, by
  * OFErrorType), {@value #HANDSHAKE_FAILED}, {@value #ECHO_TIMEOUTS}, {@value #HANDLER_EXCEPTIONS},
- * {@value #VERSION_MISMATCH}, {@value #UNWRITABLE}, {@value #PACKET_OUT_DROPPED}.
+ * {@value #VERSION_MISMATCH}, {@value #UNWRITABLE}, {@value #PACKET_OUT_DROPPED}, {@value #PIPELINE_EXCEPTIONS}.
  */
 public final class OpenFlowCounters {
     public static final String MESSAGES_IN = "of.messages.in";
@@ -23,6 +23,8 @@ public final class OpenFlowCounters {
     public static final String HANDSHAKE_FAILED = "of.handshake.failed";
     public static final String ECHO_TIMEOUTS = "of.echo.timeouts";
     public static final String HANDLER_EXCEPTIONS = "handler.exceptions";
+    /** An exception that reached the end of a connection's pipeline (the connection is closed). */
+    public static final String PIPELINE_EXCEPTIONS = "of.pipeline_exceptions";
     /** A message whose version differs from the one negotiated for its connection (dropped). */
     public static final String VERSION_MISMATCH = "of.version_mismatch";
 

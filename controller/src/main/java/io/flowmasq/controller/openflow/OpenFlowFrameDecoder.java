@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * (version(1) type(1) length(2) xid(4)); emits one retained slice per message.
  *
  * <p>A length below the 8-byte header cannot be skipped safely: the stream's framing is lost, so
- * the connection is counted, logged and closed.
+ * the connection is counted, logged and closed. This is the only malformed input that ends a session
+ * (a switch reconnects at once); every other bad message is one frame that the next stage drops. A
+ * length field that is too large but at least 8 cannot be told from a long message: the bytes after it
+ * are read as its body, and the stream resynchronises (or hits this case) with the next header.
  */
 final class OpenFlowFrameDecoder extends LengthFieldBasedFrameDecoder {
     static final int HEADER_LENGTH = 8;

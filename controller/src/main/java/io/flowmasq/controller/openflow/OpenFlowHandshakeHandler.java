@@ -42,6 +42,8 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final OpenFlowCounters counters;
     private final SwitchRegistry registry;
     private final Clock clock;
+    private final RateLimitedLog errorLog = new RateLimitedLog(log, "OpenFlow ERROR messages");
+    private final RateLimitedLog mismatchLog = new RateLimitedLog(log, "messages of another OpenFlow version");
 
     private HandshakeState state = HandshakeState.WAIT_HELLO;
     private OFFactory factory; // chosen once, on the switch's HELLO
@@ -83,8 +85,10 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         if (factory != null && message.getType() != OFType.HELLO && message.getVersion() != factory.getVersion()) {
             counters.increment(OpenFlowCounters.VERSION_MISMATCH);
-            log.warn("{}: dropped {} of {} (negotiated {})", who(ctx), message.getType(),
-                    message.getVersion(), factory.getVersion());
+            if (mismatchLog.permit()) {
+                log.warn("{}: dropped {} of {} (negotiated {})", who(ctx), message.getType(),
+                        message.getVersion(), factory.getVersion());
+            }
             return;
         }
         switch (message.getType()) {
@@ -161,7 +165,7 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (io.flowmasq.flowcompiler.FlowCompiler.isTableFull(error)) {
             // one per refused flow-mod while the table stays full: the engine reports them, at a bounded rate
             log.debug("{}: error {} xid={}", who(ctx), OpenFlowErrors.describe(error), error.getXid());
-        } else {
+        } else if (errorLog.permit()) {
             log.warn("{}: error {} xid={} data={}", who(ctx), OpenFlowErrors.describe(error), error.getXid(),
                     error.getData());
         }
@@ -208,6 +212,8 @@ final class OpenFlowHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // every stage before this one catches what bad input can cause: this is an I/O error or a bug
+        counters.increment(OpenFlowCounters.PIPELINE_EXCEPTIONS);
         log.warn("{}: closing after {}", who(ctx), cause.toString());
         log.debug("{}: exception", who(ctx), cause);
         ctx.close();

@@ -18,13 +18,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A message Loxi cannot read (malformed body, unknown type or version) is logged with its
  * header, counted and dropped: the frame decoder already knows where the next message starts, so
- * one bad message must not take the session down.
+ * one bad message must not take the session down. The log lines are rate-bounded
+ * ({@link RateLimitedLog}): a broken or hostile peer can send thousands a second.
  */
 final class OpenFlowMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     private static final Logger log = LoggerFactory.getLogger(OpenFlowMessageDecoder.class);
     private static final int MAX_LOGGED_BYTES = 64;
 
     private final OpenFlowCounters counters;
+    private final RateLimitedLog limit = new RateLimitedLog(log, "unparsable OpenFlow messages");
 
     OpenFlowMessageDecoder(OpenFlowCounters counters) {
         this.counters = requireNonNull(counters, "counters");
@@ -50,6 +52,9 @@ final class OpenFlowMessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
     private void dropped(ChannelHandlerContext ctx, ByteBuf frame, int start, String why) {
         counters.increment(OpenFlowCounters.PARSE_ERRORS);
+        if (!limit.permit()) {
+            return;
+        }
         int length = frame.getUnsignedShort(start + 2);
         log.warn("{}: dropped unparsable OpenFlow message version=0x{} type={} length={} xid={}: {}"
                         + " (first bytes {})",

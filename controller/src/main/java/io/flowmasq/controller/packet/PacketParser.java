@@ -60,6 +60,13 @@ public final class PacketParser {
         if (ihl < 20 || totalLength < ihl || b.limit() < o + ihl) {
             throw new MalformedPacketException("bad_ihl", "IHL " + ihl + " with total length " + totalLength);
         }
+        // Packet-ins carry whole frames (no miss_send_len cut): a datagram longer than its frame was cut
+        // or lies, and everything after the header (the translators' copies) is bounded by the total length.
+        if (b.limit() < o + totalLength) {
+            throw new MalformedPacketException("truncated_ipv4", "total length " + totalLength + " in a frame of "
+                    + (b.limit() - o) + " IP bytes");
+        }
+        int end = o + totalLength;
         int flagsOffset = b.getShort(o + 6) & 0xffff;
         boolean moreFragments = (flagsOffset & 0x2000) != 0;
         int fragmentOffset = flagsOffset & 0x1fff;
@@ -72,18 +79,24 @@ public final class PacketParser {
         int tcpFlags = 0;
         int l4 = o + ihl;
         boolean ported = protocol == Ipv4Packet.PROTO_TCP || protocol == Ipv4Packet.PROTO_UDP;
-        if (protocol == Ipv4Packet.PROTO_ICMP && fragmentOffset == 0 && b.limit() < l4 + 8) {
-            throw new MalformedPacketException("truncated_l4", "ICMP header cut at " + (b.limit() - l4) + " bytes");
+        if (protocol == Ipv4Packet.PROTO_ICMP && fragmentOffset == 0 && end < l4 + 8) {
+            throw new MalformedPacketException("truncated_l4", "ICMP header cut at " + (end - l4) + " bytes");
         }
         if (ported && fragmentOffset == 0) {
             int need = protocol == Ipv4Packet.PROTO_TCP ? 14 : 8;
-            if (b.limit() < l4 + need) {
-                throw new MalformedPacketException("truncated_l4", "L4 header cut at " + (b.limit() - l4) + " bytes");
+            if (end < l4 + need) {
+                throw new MalformedPacketException("truncated_l4", "L4 header cut at " + (end - l4) + " bytes");
             }
             srcPort = b.getShort(l4) & 0xffff;
             dstPort = b.getShort(l4 + 2) & 0xffff;
             if (protocol == Ipv4Packet.PROTO_TCP) {
                 tcpFlags = b.getShort(l4 + 12) & 0x0fff;
+                // receivers discard such segments (RFC 9293 3.1); the ALG and MSS clamp need the options' end
+                int dataOffset = ((b.get(l4 + 12) >> 4) & 0x0f) * 4;
+                if (dataOffset < 20 || l4 + dataOffset > end) {
+                    throw new MalformedPacketException("bad_tcp_offset", "TCP data offset " + dataOffset + " with "
+                            + (end - l4) + " bytes of segment");
+                }
             }
         }
         return new Ipv4Packet(src, dst, srcIp, dstIp, protocol, ttl, moreFragments || fragmentOffset != 0,

@@ -234,6 +234,19 @@ class NatEngineTest {
                 ROUTER, "203.0.113.10", org.projectfloodlight.openflow.types.MacAddress.NONE, "10.0.0.1")));
     }
 
+    /** Found by the channel fuzzer: the ALG's open() added a second session for the same remote and threw. */
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aSynToTheFtpPortOnAConnectionThatAlreadyHasABindingUsesIt(OFVersion v) {
+        EngineHarness h = new EngineHarness(v).connected();
+        h.packetIn(P1, Frames.tcp(H1, GW_IN, "10.0.0.11", 40013, "198.51.100.20", 21, 0x10));
+        assertEquals(1, h.engine.bindings().size());
+        List<OFMessage> out = h.packetIn(P1, Frames.tcp(H1, GW_IN, "10.0.0.11", 40013, "198.51.100.20", 21, 0x02));
+        assertEquals(1, h.engine.bindings().size());
+        assertTrue(out.stream().anyMatch(m -> m.getType() == org.projectfloodlight.openflow.protocol.OFType.PACKET_OUT),
+                "the SYN goes on through the binding: " + out);
+    }
+
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void junkIsCountedAndDroppedNeverThrown(OFVersion v) {
@@ -245,11 +258,16 @@ class NatEngineTest {
         assertEquals(List.of(), h.packetIn(P1, badIhl));
         byte[] truncated = java.util.Arrays.copyOf(udpFromH1(5555, "198.51.100.7", 53), 36);
         assertEquals(List.of(), h.packetIn(P1, truncated));
+        byte[] shortDatagram = udpFromH1(5555, "198.51.100.7", 53); // the frame is whole, the datagram too short
+        shortDatagram[16] = 0;
+        shortDatagram[17] = 24;
+        assertEquals(List.of(), h.packetIn(P1, shortDatagram));
         assertEquals(List.of(), h.packetIn(P1, Frames.ipv4(H1, GW_IN, "10.0.0.11", "198.51.100.7", 47, 64, new byte[8])));
         assertEquals(List.of(), h.packetIn(P1, Frames.udp(H1, GW_IN, "172.16.0.5", 5555, "198.51.100.7", 53, PAYLOAD)));
         assertEquals(1, h.counter("nat.ignored.ethertype"));
         assertEquals(1, h.counter("nat.malformed.truncated_ethernet"));
         assertEquals(1, h.counter("nat.malformed.bad_ihl"));
+        assertEquals(1, h.counter("nat.malformed.truncated_ipv4"));
         assertEquals(1, h.counter("nat.malformed.truncated_l4"));
         assertEquals(1, h.counter("nat.ignored.protocol"));
         assertEquals(1, h.counter("nat.ignored.foreign_source"));

@@ -82,6 +82,27 @@ class PacketParserTest {
     }
 
     @Test
+    void lengthsThatDisagreeWithTheFrameAreMalformed() throws Exception {
+        byte[] tcp = ByteBuffer.allocate(20).putShort((short) 40000).putShort((short) 80).putInt(1).putInt(0)
+                .putShort((short) 0x5002).array();
+        byte[] cut = java.util.Arrays.copyOf(ipv4(0x4000, 6, tcp), 50); // total length 40, 36 IP bytes
+        assertEquals("truncated_ipv4", assertThrows(MalformedPacketException.class,
+                () -> PacketParser.parse(cut)).kind());
+        byte[] shortTotal = ipv4(0x4000, 17, new byte[8]);
+        shortTotal[17] = 27; // the UDP header ends past the datagram, inside the frame's padding
+        assertEquals("truncated_l4", assertThrows(MalformedPacketException.class,
+                () -> PacketParser.parse(shortTotal)).kind());
+        for (int offset : new int[] {0, 4, 6, 15}) {
+            byte[] bad = ipv4(0x4000, 6, tcp);
+            bad[34 + 12] = (byte) (offset << 4 | 0x0);
+            assertEquals("bad_tcp_offset", assertThrows(MalformedPacketException.class,
+                    () -> PacketParser.parse(bad)).kind(), "data offset " + offset);
+        }
+        byte[] padded = java.util.Arrays.copyOf(ipv4(0x4000, 6, tcp), 60); // Ethernet padding is fine
+        assertEquals(40000, ((Ipv4Packet) PacketParser.parse(padded)).srcPort());
+    }
+
+    @Test
     void arpFramesArePaddedToTheEthernetMinimum() {
         byte[] f = ArpFrames.request(A, IPv4Address.of("10.0.0.11"), IPv4Address.of("10.0.0.1"));
         assertEquals(60, f.length);
