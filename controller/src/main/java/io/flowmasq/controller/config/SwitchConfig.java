@@ -9,11 +9,12 @@ import org.projectfloodlight.openflow.types.DatapathId;
 /**
  * One NAT switch, found by its datapath id. {@code timers} is the global set with this switch's overrides;
  * {@code mssClamp} is the MSS the controller clamps outbound SYNs to (empty: no clamping), "auto" already
- * resolved from the outside MTU; {@code filtering} who may send in to a mapping.
+ * resolved from the outside MTU; {@code filtering} who may send in to a mapping; {@code portReuseDelaySeconds}
+ * how long a released public port (or ICMP identifier) is kept from other inside endpoints.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                            PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
-                           Set<Integer> ftpPorts) {
+                           Set<Integer> ftpPorts, int portReuseDelaySeconds) {
     /** The FTP control port the ALG watches when the config names none. */
     public static final Set<Integer> DEFAULT_FTP_PORTS = Set.of(21);
 
@@ -23,6 +24,10 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     public static final int MAX_MSS = 65495;
     /** {@code mssClamp: "auto"} is the outside MTU less the IPv4 and TCP headers without options. */
     public static final int MSS_HEADERS = 40;
+    /** RFC 7857 §3.3.2 (and RFC 6056 §3.5): a freed port waits two minutes before another endpoint gets it. */
+    public static final int DEFAULT_PORT_REUSE_DELAY_SECONDS = 120;
+    /** An hour: beyond that a busy NAT would mostly hold cooling ports. */
+    public static final int MAX_PORT_REUSE_DELAY_SECONDS = 3600;
 
     public SwitchConfig {
         Objects.requireNonNull(dpid, "dpid");
@@ -43,6 +48,18 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
             throw new IllegalArgumentException("mssClamp " + mssClamp.getAsInt() + " outside " + MIN_MSS + ".."
                     + MAX_MSS);
         }
+        if (portReuseDelaySeconds < 0 || portReuseDelaySeconds > MAX_PORT_REUSE_DELAY_SECONDS) {
+            throw new IllegalArgumentException("portReuseDelaySeconds " + portReuseDelaySeconds + " outside 0.."
+                    + MAX_PORT_REUSE_DELAY_SECONDS);
+        }
+    }
+
+    /** A switch with the default port reuse delay. */
+    public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
+                        PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
+                        Set<Integer> ftpPorts) {
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
+                DEFAULT_PORT_REUSE_DELAY_SECONDS);
     }
 
     /** A switch with endpoint-independent filtering (one pair of flows per mapping). */
@@ -58,10 +75,17 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     }
 
     public SwitchConfig withFiltering(Filtering f) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts,
+                portReuseDelaySeconds);
     }
 
     public SwitchConfig withFtpPorts(Set<Integer> ports) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports,
+                portReuseDelaySeconds);
+    }
+
+    public SwitchConfig withPortReuseDelaySeconds(int seconds) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
+                seconds);
     }
 }

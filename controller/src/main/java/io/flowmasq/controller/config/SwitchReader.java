@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp", "filtering", "ftpPorts");
+            "mssClamp", "filtering", "ftpPorts", "portReuseDelaySeconds");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -40,11 +40,22 @@ final class SwitchReader {
         OptionalInt mssClamp = mssClamp(fields.optional("mssClamp"), outside);
         Filtering filtering = filtering(fields.optional("filtering"));
         Set<Integer> ftpPorts = ftpPorts(fields.optional("ftpPorts"));
+        Integer reuseDelay = portReuseDelay(fields.optional("portReuseDelaySeconds"));
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
-                || mssClamp == null || filtering == null || ftpPorts == null) {
+                || mssClamp == null || filtering == null || ftpPorts == null || reuseDelay == null) {
             return null;
         }
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
+                reuseDelay);
+    }
+
+    /** Seconds a released public port waits before another inside endpoint gets it; 0: none. */
+    private static Integer portReuseDelay(ConfigNode node) {
+        if (node == null) {
+            return SwitchConfig.DEFAULT_PORT_REUSE_DELAY_SECONDS;
+        }
+        Long seconds = node.integer(0, SwitchConfig.MAX_PORT_REUSE_DELAY_SECONDS, "a delay in seconds");
+        return seconds == null ? null : seconds.intValue();
     }
 
     /** The TCP ports of FTP control connections the ALG follows; {@code []} turns the ALG off. */

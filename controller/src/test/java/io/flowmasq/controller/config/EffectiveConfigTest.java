@@ -84,7 +84,8 @@ class EffectiveConfigTest {
                    "portRange": {"first": 1024, "last": 65535},
                    "timers": {"profile": "rfc", "tcpEstablished": 7440, "tcpTransitory": 240, "udp": 300,
                               "icmp": 60},
-                   "filtering": "address-and-port-dependent", "ftpPorts": [21]}]}"""), json);
+                   "filtering": "address-and-port-dependent", "ftpPorts": [21], "portReuseDelaySeconds": 120}]}"""),
+                json);
     }
 
     @Test
