@@ -101,6 +101,22 @@ class PortHygieneTest {
         assertEquals(2000, udp(h, H2, "10.0.0.12", 2000).external().port());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void anOperatorMayTakeACoolingPortForAStaticBinding(OFVersion v) {
+        EngineHarness h = new EngineHarness(v).connected();
+        Binding old = udp(h, H1, "10.0.0.11", 5555);
+        h.apply(h.engine.deleteBinding(old.id(), h.now).orElseThrow());
+        h.packetIn(P2, Frames.arp(1, MacAddress.BROADCAST, H2, "10.0.0.12", MacAddress.NONE, "10.0.0.1"));
+        StaticOutcome out = h.engine.createStatic(new StaticRequest(Protocol.UDP, Endpoint.of("10.0.0.12", 7000),
+                Endpoint.of("203.0.113.1", 5555)), h.now);
+        assertTrue(out instanceof StaticOutcome.Created, "explicit operator intent: " + out);
+        h.apply(((StaticOutcome.Created) out).messages());
+        SimResult in = h.table.process(SimPacket.ipv4(OUT, ROUTER, GW_OUT, IpProtocol.UDP, "198.51.100.7", 53,
+                "203.0.113.1", 5555));
+        assertEquals(H2, in.only().packet().ethDst());
+    }
+
     /** RFC 4787 REQ-1 and no port overloading: one mapping per inside endpoint, even with one source port. */
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
