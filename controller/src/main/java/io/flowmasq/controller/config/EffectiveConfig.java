@@ -93,6 +93,7 @@ public final class EffectiveConfig {
         JsonArray ftp = new JsonArray();
         s.ftpPorts().stream().sorted().forEach(ftp::add);
         o.add("ftpPorts", ftp);
+        o.addProperty("portReuseDelaySeconds", s.portReuseDelaySeconds());
         o.addProperty("onTableFull", s.onTableFull().label());
         o.add("limits", limits(s.limits()));
         return o;

@@ -11,11 +11,13 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * {@code mssClamp} is the MSS the controller clamps outbound SYNs to (empty: no clamping), "auto" already
  * resolved from the outside MTU; {@code filtering} who may send in to a mapping; {@code limits} the flood
  * protection (per-host quotas, packet-in budget, meter); {@code onTableFull} what the first packet of a binding
- * the switch's flow table had no room for gets.
+ * the switch's flow table had no room for gets; {@code portReuseDelaySeconds} how long a released public port
+ * (or ICMP identifier) is kept from other inside endpoints.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                            PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
-                           Set<Integer> ftpPorts, LimitsConfig limits, TableFullPolicy onTableFull) {
+                           Set<Integer> ftpPorts, LimitsConfig limits, TableFullPolicy onTableFull,
+                           int portReuseDelaySeconds) {
     /** The FTP control port the ALG watches when the config names none. */
     public static final Set<Integer> DEFAULT_FTP_PORTS = Set.of(21);
 
@@ -25,6 +27,10 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     public static final int MAX_MSS = 65495;
     /** {@code mssClamp: "auto"} is the outside MTU less the IPv4 and TCP headers without options. */
     public static final int MSS_HEADERS = 40;
+    /** RFC 7857 §3.3.2 (and RFC 6056 §3.5): a freed port waits two minutes before another endpoint gets it. */
+    public static final int DEFAULT_PORT_REUSE_DELAY_SECONDS = 120;
+    /** An hour: beyond that a busy NAT would mostly hold cooling ports. */
+    public static final int MAX_PORT_REUSE_DELAY_SECONDS = 3600;
 
     public SwitchConfig {
         Objects.requireNonNull(dpid, "dpid");
@@ -47,14 +53,18 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
             throw new IllegalArgumentException("mssClamp " + mssClamp.getAsInt() + " outside " + MIN_MSS + ".."
                     + MAX_MSS);
         }
+        if (portReuseDelaySeconds < 0 || portReuseDelaySeconds > MAX_PORT_REUSE_DELAY_SECONDS) {
+            throw new IllegalArgumentException("portReuseDelaySeconds " + portReuseDelaySeconds + " outside 0.."
+                    + MAX_PORT_REUSE_DELAY_SECONDS);
+        }
     }
 
-    /** A switch with the default limits and {@link TableFullPolicy}. */
+    /** A switch with the default limits, {@link TableFullPolicy} and port reuse delay. */
     public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                         PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
                         Set<Integer> ftpPorts) {
         this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, LimitsConfig.DEFAULT,
-                TableFullPolicy.DEFAULT);
+                TableFullPolicy.DEFAULT, DEFAULT_PORT_REUSE_DELAY_SECONDS);
     }
 
     /** A switch with endpoint-independent filtering (one pair of flows per mapping). */
@@ -70,22 +80,26 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     }
 
     public SwitchConfig withFiltering(Filtering f) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ftpPorts, limits,
-                onTableFull);
+        return with(f, ftpPorts, limits, onTableFull, portReuseDelaySeconds);
     }
 
     public SwitchConfig withFtpPorts(Set<Integer> ports) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ports, limits,
-                onTableFull);
+        return with(filtering, ports, limits, onTableFull, portReuseDelaySeconds);
     }
 
     public SwitchConfig withLimits(LimitsConfig l) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, l,
-                onTableFull);
+        return with(filtering, ftpPorts, l, onTableFull, portReuseDelaySeconds);
     }
 
     public SwitchConfig withOnTableFull(TableFullPolicy policy) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, limits,
-                policy);
+        return with(filtering, ftpPorts, limits, policy, portReuseDelaySeconds);
+    }
+
+    public SwitchConfig withPortReuseDelaySeconds(int seconds) {
+        return with(filtering, ftpPorts, limits, onTableFull, seconds);
+    }
+
+    private SwitchConfig with(Filtering f, Set<Integer> ports, LimitsConfig l, TableFullPolicy policy, int delay) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ports, l, policy, delay);
     }
 }

@@ -12,7 +12,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp", "filtering", "ftpPorts", "limits", "onTableFull");
+            "mssClamp", "filtering", "ftpPorts", "limits", "onTableFull", "portReuseDelaySeconds");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
@@ -42,12 +42,14 @@ final class SwitchReader {
         Set<Integer> ftpPorts = ftpPorts(fields.optional("ftpPorts"));
         LimitsConfig limits = LimitsReader.read(fields.optional("limits"));
         TableFullPolicy onTableFull = onTableFull(fields.optional("onTableFull"));
+        Integer reuseDelay = portReuseDelay(fields.optional("portReuseDelaySeconds"));
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
-                || mssClamp == null || filtering == null || ftpPorts == null || limits == null || onTableFull == null) {
+                || mssClamp == null || filtering == null || ftpPorts == null || limits == null || onTableFull == null
+                || reuseDelay == null) {
             return null;
         }
         return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
-                limits, onTableFull);
+                limits, onTableFull, reuseDelay);
     }
 
     private static TableFullPolicy onTableFull(ConfigNode node) {
@@ -64,6 +66,15 @@ final class SwitchReader {
             return null;
         }
         return p.get();
+    }
+
+    /** Seconds a released public port waits before another inside endpoint gets it; 0: none. */
+    private static Integer portReuseDelay(ConfigNode node) {
+        if (node == null) {
+            return SwitchConfig.DEFAULT_PORT_REUSE_DELAY_SECONDS;
+        }
+        Long seconds = node.integer(0, SwitchConfig.MAX_PORT_REUSE_DELAY_SECONDS, "a delay in seconds");
+        return seconds == null ? null : seconds.intValue();
     }
 
     /** The TCP ports of FTP control connections the ALG follows; {@code []} turns the ALG off. */

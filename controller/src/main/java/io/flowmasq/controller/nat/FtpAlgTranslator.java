@@ -412,7 +412,7 @@ final class FtpAlgTranslator {
         }
         Binding b = gone.get();
         if (table.sessions(b.protocol(), b.inside()) == 0) {
-            allocator.release(b.protocol(), b.external(), now);
+            allocator.release(b.protocol(), b.external(), b.inside(), now);
         }
         listener.removed(b, BindingListener.RemovalReason.OTHER, null, now);
         counters.increment("alg.ftp.expectation_withdrawn");

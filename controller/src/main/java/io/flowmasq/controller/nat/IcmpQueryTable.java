@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.projectfloodlight.openflow.types.IPv4Address;
 
 /**
@@ -28,10 +29,13 @@ final class IcmpQueryTable {
     private final Map<Key, Mapping> byInside = new HashMap<>();
     private final Map<Key, Mapping> byExternal = new HashMap<>();
 
-    IcmpQueryTable(NaptAllocator addresses, List<IPv4Address> publicAddresses) {
+    /** Identifiers follow the ports' rules: preserved when free, else random, reused after {@code reuseDelayMillis}. */
+    IcmpQueryTable(NaptAllocator addresses, List<IPv4Address> publicAddresses, long reuseDelayMillis,
+                   SplittableRandom random) {
         this.addresses = addresses;
         // Identifier 0 is left out: some stacks treat it as "unset".
-        publicAddresses.forEach(a -> ids.put(a, new PortAllocator(1, 65535, NaptAllocator.PORT_COOLDOWN_MS)));
+        publicAddresses.forEach(a -> ids.put(a, new PortAllocator(1, 65535, reuseDelayMillis,
+                NaptAllocator.SETTLE_MS, random.split())));
     }
 
     /** The mapping for an outbound query, refreshed or created; empty when no identifier is free. */
@@ -40,7 +44,7 @@ final class IcmpQueryTable {
         Mapping m = byInside.get(key);
         if (m == null) {
             IPv4Address external = addresses.pairedAddress(inside);
-            int externalId = ids.get(external).allocate(id, now);
+            int externalId = ids.get(external).allocate(inside.getInt(), id, now);
             if (externalId < 0) {
                 return Optional.empty();
             }
@@ -69,7 +73,8 @@ final class IcmpQueryTable {
             if (now - m.lastUsed() >= timeoutMillis) {
                 it.remove();
                 byExternal.remove(new Key(m.external(), m.externalId()));
-                ids.get(m.external()).release(m.externalId(), now);
+                ids.get(m.external()).release(m.externalId(), PortAllocator.owner(m.inside().getInt(), m.insideId()),
+                        now);
                 gone.add(m);
             }
         }

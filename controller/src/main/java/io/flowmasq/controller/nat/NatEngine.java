@@ -19,12 +19,14 @@ import io.flowmasq.flowcompiler.PipelineSpec;
 import io.flowmasq.flowcompiler.TcpFlags;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.Protocol;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
+import java.util.SplittableRandom;
 import org.projectfloodlight.openflow.protocol.OFFlowRemoved;
 import org.projectfloodlight.openflow.protocol.OFFlowRemovedReason;
 import org.projectfloodlight.openflow.protocol.OFMessage;
@@ -81,11 +83,22 @@ public final class NatEngine {
     /** {@code ids} is shared by all switches' engines so that an id names one binding controller-wide. */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters, BindingIds ids,
                      BindingListener listener) {
+        this(config, compiler, counters, ids, listener, secureSeeded());
+    }
+
+    /**
+     * {@code portRandom} drives the choice of public ports and ICMP identifiers when the inside one cannot
+     * be kept (a seeded one in tests, for reproducible runs).
+     */
+    public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters, BindingIds ids,
+                     BindingListener listener, SplittableRandom portRandom) {
         this.config = config;
         this.compiler = compiler;
         this.counters = counters;
         this.listener = listener;
-        this.allocator = new NaptAllocator(config.outside().publicAddresses(), config.portRange());
+        long reuseDelayMillis = config.portReuseDelaySeconds() * 1000L;
+        this.allocator = new NaptAllocator(config.outside().publicAddresses(), config.portRange(), reuseDelayMillis,
+                portRandom);
         this.arp = new ArpResponder(config);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         MssClamper mss = new MssClamper(config.mssClamp(), compiler, counters);
@@ -101,13 +114,25 @@ public final class NatEngine {
                 counters, ftp);
         this.tcp = new TcpStateTracker(config, compiler, table, counters);
         this.hairpin = new HairpinTranslator(compiler, table, napt, mss, counters);
-        IcmpQueryTable queries = new IcmpQueryTable(allocator, config.outside().publicAddresses());
+        IcmpQueryTable queries = new IcmpQueryTable(allocator, config.outside().publicAddresses(), reuseDelayMillis,
+                portRandom);
         this.icmp = new IcmpTranslator(config, compiler, table,
                 queries, counters,
                 new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
         this.fragments = new FragmentTranslator(config, compiler, table, napt, allocator, queries, counters);
         this.rebuilder = new BindingRebuilder(config, compiler, table, allocator, ids, listener, counters,
                 ftp::isControl);
+    }
+
+    /**
+     * RFC 6056 asks for ports an off-path attacker cannot guess. A SplittableRandom with a 64-bit seed from
+     * SecureRandom is unknown to anyone outside, and costs a few nanoseconds per port where SecureRandom
+     * itself would take a lock and far longer on the binding hot path. It is not a cryptographic generator:
+     * someone who saw a long run of consecutive allocations could in principle recover its state, but an
+     * outside host sees only the ports of its own flows, interleaved with everyone else's.
+     */
+    private static SplittableRandom secureSeeded() {
+        return new SplittableRandom(new SecureRandom().nextLong());
     }
 
     public BindingTable bindings() {
@@ -139,8 +164,8 @@ public final class NatEngine {
     }
 
     /**
-     * An operator removes a binding: it is released at once (its public port goes to the cooldown, so it
-     * is not reused while the flows are being deleted) and the returned messages delete its flows.
+     * An operator removes a binding: it is released at once (its public port cools for the reuse delay, so
+     * it is not reused while the flows are being deleted) and the returned messages delete its flows.
      * Empty when there is no such binding.
      */
     public Optional<List<OFMessage>> deleteBinding(long id, long now) {
@@ -241,7 +266,7 @@ public final class NatEngine {
     private boolean release(Binding b, long now) {
         boolean lastSession = table.sessions(b.protocol(), b.inside()) == 0;
         if (lastSession) {
-            allocator.release(b.protocol(), b.external(), now);
+            allocator.release(b.protocol(), b.external(), b.inside(), now);
         }
         return lastSession;
     }

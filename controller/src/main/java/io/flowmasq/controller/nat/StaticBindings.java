@@ -85,7 +85,7 @@ final class StaticBindings {
         }
         NaptAllocator.Reservation reservation = allocator.reserve(protocol, request.external());
         if (reservation == NaptAllocator.Reservation.IN_USE) {
-            // taken by something without a binding of its own: an ICMP query or a port in cooldown is not it
+            // taken by something without a binding of its own: an ICMP query or a cooling port is not it
             // (those are other protocols or free), so this is a fragment's or a binding being set up
             return new StaticOutcome.Refused(true, "public", protocol.label() + " " + request.external()
                     + " is in use", null);

@@ -88,7 +88,7 @@ class EffectiveConfigTest {
                    "limits": {"bindingsPerHost": 16384, "newBindingsPerSecond": 1000, "newBindingsBurst": 2000,
                               "penaltySeconds": 5, "packetInsPerSecond": 20000, "packetInBurst": 20000,
                               "meterPacketsPerSecond": 10000, "meterBurst": 10000},
-                   "onTableFull": "icmp"}]}"""), json);
+                   "onTableFull": "icmp", "portReuseDelaySeconds": 120}]}"""), json);
     }
 
     @Test

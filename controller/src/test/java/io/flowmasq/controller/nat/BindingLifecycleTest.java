@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmasq.controller.config.PortRange;
+import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.controller.config.TimerConfig;
 import io.flowmasq.controller.nat.BindingListener.FlowCounts;
 import io.flowmasq.controller.nat.BindingListener.RemovalReason;
@@ -123,10 +124,10 @@ class BindingLifecycleTest {
         // right after, the same inside endpoint does not get the port back...
         h.now += 500;
         Binding again = udpFromH1(h, 45555);
-        assertNotEquals(45555, again.external().port(), "the old port is cooling down");
-        // ...after the cooldown it does
+        assertNotEquals(45555, again.external().port(), "the old port is settling");
+        // ...once the switch's datapath has settled it does, long before the reuse delay
         h.apply(h.engine.deleteBinding(again.id(), h.now).orElseThrow());
-        h.now += NaptAllocator.PORT_COOLDOWN_MS;
+        h.now += NaptAllocator.SETTLE_MS;
         h.routerAnswersArp();
         assertEquals(45555, udpFromH1(h, 45555).external().port());
     }
@@ -145,7 +146,12 @@ class BindingLifecycleTest {
                 Xids.zeroed(out));
         assertEquals(List.of(new Removed(c.binding(), RemovalReason.DELETED_BY_OPERATOR, null, h.now)),
                 listener.take());
-        h.now += NaptAllocator.PORT_COOLDOWN_MS;
+        // another inside endpoint gets the port after the reuse delay, not before
+        h.routerAnswersArp();
+        Binding early = udpFromH1(h, 5555);
+        assertNotEquals(5555, early.external().port(), "cooling: not for h1");
+        h.apply(h.engine.deleteBinding(early.id(), h.now).orElseThrow());
+        h.now += SwitchConfig.DEFAULT_PORT_REUSE_DELAY_SECONDS * 1000L;
         h.routerAnswersArp();
         assertEquals(5555, udpFromH1(h, 5555).external().port(), "the reserved port is back in the pool");
     }

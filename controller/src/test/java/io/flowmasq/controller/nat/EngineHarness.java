@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.projectfloodlight.openflow.protocol.OFFactories;
 import org.projectfloodlight.openflow.protocol.OFFactory;
@@ -40,6 +41,8 @@ import org.projectfloodlight.openflow.types.U64;
  * applied to a simulated flow table. Time is a field the test moves.
  */
 final class EngineHarness {
+    /** Seeds the engine's port choices: the same ports on every run. */
+    static final long PORT_SEED = 20261125L;
     static final MacAddress GW_IN = MacAddress.of("02:f1:00:00:00:01");
     static final MacAddress GW_OUT = MacAddress.of("02:f1:00:00:00:02");
     static final MacAddress H1 = MacAddress.of("00:00:00:00:00:11");
@@ -65,14 +68,15 @@ final class EngineHarness {
 
     EngineHarness(OFVersion version, SwitchConfig config) {
         factory = OFFactories.getFactory(version);
-        engine = new NatEngine(config, FlowCompiler.forFactory(factory), name -> counters.merge(name, 1L, Long::sum));
+        engine = new NatEngine(config, FlowCompiler.forFactory(factory), name -> counters.merge(name, 1L, Long::sum),
+                new BindingIds(), BindingListener.NONE, new SplittableRandom(PORT_SEED));
     }
 
     /** An engine that draws its ids from {@code ids} (shared with other engines) and tells {@code listener}. */
     EngineHarness(OFVersion version, SwitchConfig config, BindingIds ids, BindingListener listener) {
         factory = OFFactories.getFactory(version);
         engine = new NatEngine(config, FlowCompiler.forFactory(factory), name -> counters.merge(name, 1L, Long::sum),
-                ids, listener);
+                ids, listener, new SplittableRandom(PORT_SEED));
     }
 
     static SwitchConfig config(PortRange range, TimerConfig timers) {

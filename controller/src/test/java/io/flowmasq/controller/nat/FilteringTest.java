@@ -168,7 +168,7 @@ class FilteringTest {
                 PAYLOAD));
         assertEquals(2, h.counter("nat.allocation_failed"), "one session of h1 still holds the port");
         h.expire(cookieOf(h, "192.0.2.99", 53));
-        h.now += 60_000;
+        h.now += SwitchConfig.DEFAULT_PORT_REUSE_DELAY_SECONDS * 1000L; // h2 is another endpoint: after the delay
         h.routerAnswersArp();
         h.packetIn(EngineHarness.P2, Frames.udp(EngineHarness.H2, GW_IN, "10.0.0.12", 6000, "198.51.100.7", 53,
                 PAYLOAD));

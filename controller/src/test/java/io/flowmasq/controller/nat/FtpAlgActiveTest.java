@@ -268,8 +268,8 @@ class FtpAlgActiveTest {
         assertMessages(List.of(f.sentOut(toServer(c + 2 * DIFF, S, ACK | PSH, "LIST\r\n"))),
                 f.client(fromClient(c, S, ACK | PSH, "LIST\r\n")));
 
-        // the withdrawn expectation's port went back to the pool: after the cooldown 40001 is preserved again
-        f.h.now += NaptAllocator.PORT_COOLDOWN_MS;
+        // the withdrawn expectation's port went back to the pool: once settled, 40001 is preserved again for the same client endpoint
+        f.h.now += NaptAllocator.SETTLE_MS;
         f.h.routerAnswersArp();
         f.h.switchReceives(P1, new TcpFrames.Spec(H1, GW_IN, CLIENT, 40001, "198.51.100.99", 80, 64, new byte[0], 1, 0,
                 SYN, new byte[0], new byte[0]).frame());

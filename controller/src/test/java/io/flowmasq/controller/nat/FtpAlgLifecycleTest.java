@@ -76,9 +76,9 @@ class FtpAlgLifecycleTest {
         return f.binding(2);
     }
 
-    /** After the port cooldown, a new control connection from the same client endpoint. */
+    /** After the settle time of its port, a new control connection from the same client endpoint. */
     private static List<OFMessage> reconnect(FtpAlgFixture f) {
-        f.h.now += NaptAllocator.PORT_COOLDOWN_MS;
+        f.h.now += NaptAllocator.SETTLE_MS;
         f.h.routerAnswersArp();
         return f.client(fromClient(CLIENT_ISN + 50_000, 0, SYN, "").tcpOptions(SYN_OPTIONS));
     }
