@@ -275,7 +275,7 @@ class BindingRebuildTest {
         assertEquals(List.of(new RecordingListener.Removed(lost, BindingListener.RemovalReason.SWITCH_LOST, null, h.now)),
                 listener.take());
         // its public port went back to the allocator (after the cooldown it can be preserved again)
-        h.now += NaptAllocator.PORT_COOLDOWN_MS + 1;
+        h.now += h.engine.config().portReuseDelaySeconds() * 1000L + 1; // another endpoint: the reuse delay
         h.switchReceives(P2, udpFrom(HOST2, lost.external().port()));
         assertTrue(h.engine.snapshot().stream().anyMatch(b -> b.inside().address().equals(IPv4Address.of("10.0.0.12"))
                 && b.external().equals(lost.external())), "the released port is free again");

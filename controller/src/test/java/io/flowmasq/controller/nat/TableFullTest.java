@@ -286,7 +286,7 @@ class TableFullTest {
         assertEquals(0, h.engine.bindings().size());
         assertEquals(1, h.counter("nat.table_full.no_first_packet"));
         // its public port is free again after the cooldown only; the operator may ask again later
-        h.now += NaptAllocator.PORT_COOLDOWN_MS;
+        h.now += NaptAllocator.SETTLE_MS;
         assertInstanceOf(StaticOutcome.Created.class, h.engine.createStatic(new StaticRequest(Protocol.TCP,
                 Endpoint.of("10.0.0.11", 8080), Endpoint.of("203.0.113.1", 8080)), h.now));
     }
