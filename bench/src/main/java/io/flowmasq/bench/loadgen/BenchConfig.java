@@ -75,6 +75,9 @@ public final class BenchConfig {
             limits.addProperty("packetInsPerSecond", 0);
             limits.addProperty("meterPacketsPerSecond", 0);
             sw.add("limits", limits);
+            // No port reuse delay: a churning round releases ports far faster than the default 120 s lets them
+            // come back, and would end up measuring refusals instead of binding setup.
+            sw.addProperty("portReuseDelaySeconds", 0);
             list.add(sw);
         }
         root.add("switches", list);
