@@ -64,7 +64,11 @@ public final class ChannelFuzzer {
             while (i < count) {
                 try {
                     OpenFlowMutations.Fuzzed m = messages.message(i);
-                    sw.send(m.bytes());
+                    if (m.framing() == OpenFlowMutations.Framing.INTACT) {
+                        sw.send(m.bytes());
+                    } else {
+                        sw.sendLast(m.bytes());
+                    }
                     i++;
                     if (m.framing() != OpenFlowMutations.Framing.INTACT) {
                         sw.flush();

@@ -49,6 +49,7 @@ public final class FuzzSwitch implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean capturing;
     private volatile long lastEchoReply = -1;
+    private boolean muted; // guarded by this: a framing-breaking message was the last thing sent
 
     private FuzzSwitch(InetSocketAddress controller, OFVersion version, DatapathId dpid, OpenFlowMutations messages)
             throws IOException {
@@ -92,6 +93,17 @@ public final class FuzzSwitch implements AutoCloseable {
             throw new EOFException("controller closed the connection");
         }
         out.write(message);
+    }
+
+    /**
+     * Sends a message that breaks the framing, and nothing after it on this connection: an answer the reader
+     * thread would write next (to a stats request, a barrier, an echo) would become part of an overlong
+     * message's body, or the start of a bogus header, and make the controller lose the framing a second,
+     * unplanned time.
+     */
+    public synchronized void sendLast(byte[] message) throws IOException {
+        send(message);
+        muted = true;
     }
 
     public synchronized void flush() throws IOException {
@@ -219,6 +231,9 @@ public final class FuzzSwitch implements AutoCloseable {
     }
 
     private synchronized void reply(OFMessage m) throws IOException {
+        if (muted) {
+            return;
+        }
         out.write(OpenFlowMutations.bytes(m));
         out.flush();
     }
