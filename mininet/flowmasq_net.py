@@ -649,6 +649,36 @@ emit(event='closed')
 """
 
 
+# An HTTP server that paces each response at a fixed rate (bytes/s).
+THROTTLED_HTTP = r'''
+import functools, http.server, sys, time
+addr, port, docroot, rate = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def copyfile(self, source, outputfile):
+        chunk = max(1024, rate // 50)
+        start = time.monotonic()
+        sent = 0
+        while True:
+            data = source.read(chunk)
+            if not data:
+                break
+            outputfile.write(data)
+            sent += len(data)
+            delay = start + sent / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+    def log_message(self, *args):
+        pass
+
+
+http.server.ThreadingHTTPServer(
+    (addr, port), functools.partial(Handler, directory=docroot)).serve_forever()
+'''
+
+
 class FlowmasqNet:
     """Controller + Mininet topology, started and torn down together."""
 
@@ -1445,6 +1475,29 @@ class FlowmasqNet:
             raise FlowmasqError('dump-ports %s %s: %s'
                                 % (self.switch_name, port, r.stdout))
         return int(m.group(1))
+
+    def start_throttled_http_server(self, port, size, rate,
+                                    name='slow.bin'):
+        """Serve a file of ``size`` random bytes from ext at ``rate`` bytes/s
+        per download, paced by the server; returns (process, path, sha256).
+
+        A client-side limit (``curl --limit-rate``) does not keep a transfer
+        on the wire: the client's socket buffer (up to several MB with
+        autotuning) takes most of a file in the first second and curl then
+        reads it slowly from there. Pacing at the server keeps packets
+        crossing the switch for the whole transfer."""
+        docroot = self.workdir / 'www-slow'
+        docroot.mkdir(exist_ok=True)
+        path = docroot / name
+        with open(path, 'wb') as f:
+            f.write(os.urandom(size))
+        digest = sha256_file(path)
+        script = self.script('throttled_http.py', THROTTLED_HTTP)
+        p = self.popen('ext', [PY, script, topo.EXT_IP, str(port),
+                               str(docroot), str(int(rate))])
+        self.wait_listening('ext', port)
+        return p, path, digest
+
 
 IPV4_LINE = re.compile(
     r'\bIP (\d+\.\d+\.\d+\.\d+)(?:\.(\d+))? > (\d+\.\d+\.\d+\.\d+)(?:\.(\d+))?:'

@@ -39,7 +39,7 @@ pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
 HTTP_PORT = 8088
 ECHO_PORT = 7790
 FILE_SIZE = 2 * 1024 * 1024
-RATE = '160k'           # 2 MiB at 160 KiB/s: ~13 s, across the outage
+RATE = 160 * 1024       # bytes/s, paced by the server: 2 MiB take ~13 s, across the outage
 OUTAGE_S = 3.0
 UDP_INTERVAL_S = 0.2
 
@@ -105,13 +105,13 @@ class _Traffic:
         self.udp = []
         # a server of its own per test (port + tag), so each serves one file
         port = HTTP_PORT + (0 if tag == 'restart' else 1)
-        _, _, self.digest = net.start_http_server(
-            port=port, size=FILE_SIZE, name='%s.bin' % tag)
+        _, _, self.digest = net.start_throttled_http_server(
+            port=port, size=FILE_SIZE, rate=RATE, name='%s.bin' % tag)
         url = 'http://%s:%d/%s.bin' % (EXT_IP, port, tag)
         for i in range(downloads):
             out = net.workdir / ('%s-%d.bin' % (tag, i))
             p = net.popen('h1' if i % 2 == 0 else 'h2', [
-                'curl', '--noproxy', '*', '-sS', '--limit-rate', RATE,
+                'curl', '--noproxy', '*', '-sS',
                 '--max-time', '150', '-o', str(out), url])
             self.curls.append((p, out))
         script = net.script('udp_flows.py', UDP_FLOWS)
@@ -119,6 +119,30 @@ class _Traffic:
             self.udp.append(net.popen(host, [
                 fnet.PY, script, EXT_IP, str(ECHO_PORT), str(udp_flows // 2),
                 str(udp_seconds), str(UDP_INTERVAL_S)]))
+
+    def sizes(self):
+        return [out.stat().st_size if out.exists() else 0
+                for _, out in self.curls]
+
+    def in_progress(self):
+        """Checks that every download is still on the wire (part of the
+        file received, not all of it), so the fault falls inside it."""
+        sizes = self.sizes()
+        done = [s for s in sizes if s >= FILE_SIZE]
+        if done or not any(sizes):
+            _fail(self.net, 'downloads not in progress at the fault: %s bytes '
+                  'of %d' % (sizes, FILE_SIZE))
+        return sizes
+
+    def grew_since(self, earlier):
+        """Checks that every download received data since ``earlier``
+        (its sizes): the switch forwarded it on its own."""
+        now = self.sizes()
+        stuck = [(i, a, b) for i, (a, b) in enumerate(zip(earlier, now))
+                 if b <= a]
+        if stuck:
+            _fail(self.net, 'downloads received nothing during the outage '
+                  '(index, bytes before, bytes after): %s' % stuck)
 
     def finish_downloads(self, timeout=150):
         deadline = time.monotonic() + timeout
@@ -213,9 +237,11 @@ def test_controller_killed_and_restarted_mid_transfer_loses_nothing(fm):
     if len(before) < 40:
         _fail(fm, 'expected 40 bindings before the kill, got %d'
               % len(before))
+    at_fault = traffic.in_progress()
     outage_start = time.time()
     fm.kill_controller()
     time.sleep(OUTAGE_S)
+    traffic.grew_since(at_fault)
     restart_at = time.time()
     fm.restart_controller()
     back_at = time.time()
@@ -262,10 +288,12 @@ def test_switch_reconnect_keeps_bindings_and_releases_what_it_lost(fm):
     time.sleep(3.0)
     before = fm.bindings()
     released_before = fm.counter('nat.rebuild.released')
+    at_fault = traffic.in_progress()
     outage_start = time.time()
     targets = fm.disconnect_switch()
     _delete_flows_by_hand(fm, (0xF101 << 48) | doomed_id)
     time.sleep(OUTAGE_S)
+    traffic.grew_since(at_fault)
     restart_at = time.time()
     # the controller must notice the drop before "ready" means the new session
     deadline = time.monotonic() + 15
