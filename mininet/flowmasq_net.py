@@ -1054,17 +1054,21 @@ class FlowmasqNet:
 
     # -- traffic helpers -----------------------------------------------------
 
-    def start_http_server(self, port=8000, size=10 * 1024 * 1024,
-                          name='file.bin'):
-        """Serve a file of ``size`` random bytes from ext; returns
-        (process, path, sha256)."""
-        docroot = self.workdir / 'www'
+    def _random_file(self, folder, name, size):
+        """A file of ``size`` random bytes in a folder of the workdir (files
+        named *.bin are removed in stop()); returns (folder, path, sha256)."""
+        docroot = self.workdir / folder
         docroot.mkdir(exist_ok=True)
         path = docroot / name
         with open(path, 'wb') as f:
             f.write(os.urandom(size))
-        # the docroot's big files are removed in stop()
-        digest = sha256_file(path)
+        return docroot, path, sha256_file(path)
+
+    def start_http_server(self, port=8000, size=10 * 1024 * 1024,
+                          name='file.bin'):
+        """Serve a file of ``size`` random bytes from ext; returns
+        (process, path, sha256)."""
+        docroot, path, digest = self._random_file('www', name, size)
         p = self.popen('ext', [PY, '-m', 'http.server', str(port), '--bind',
                                topo.EXT_IP, '--directory', str(docroot)])
         self.wait_listening('ext', port)
@@ -1486,12 +1490,7 @@ class FlowmasqNet:
         autotuning) takes most of a file in the first second and curl then
         reads it slowly from there. Pacing at the server keeps packets
         crossing the switch for the whole transfer."""
-        docroot = self.workdir / 'www-slow'
-        docroot.mkdir(exist_ok=True)
-        path = docroot / name
-        with open(path, 'wb') as f:
-            f.write(os.urandom(size))
-        digest = sha256_file(path)
+        docroot, path, digest = self._random_file('www-slow', name, size)
         script = self.script('throttled_http.py', THROTTLED_HTTP)
         p = self.popen('ext', [PY, script, topo.EXT_IP, str(port),
                                str(docroot), str(int(rate))])
