@@ -11,8 +11,9 @@ JAR=bench/target/flowmasq-bench.jar
 CTL=controller/target/flowmasq.jar
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/*.png
-# the controller in the benchmark JVM logs warnings only (per-binding lines are DEBUG anyway)
-JAVA=(java -DFLOWMASQ_LOG_LEVEL=WARN)
+# the controller in the benchmark JVM logs warnings only (per-binding lines are DEBUG anyway), and
+# collects garbage as bin/flowmasq does (Shenandoah)
+JAVA=(java -XX:+UseShenandoahGC -DFLOWMASQ_LOG_LEVEL=WARN)
 t0=$(date +%s)
 # other work on the machine skews every figure: record the load around the run
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -33,8 +34,10 @@ loadgen of13-1sw-latency     --of 1.3 --switches 1  --mode latency
 loadgen of10-1sw-latency     --of 1.0 --switches 1  --mode latency
 
 echo "== GC pauses while 100k bindings churn (controller jar in its own JVM)"
-for gc in g1 zgc; do
+for gc in shenandoah g1 zgc; do
   opts="-DFLOWMASQ_LOG_LEVEL=WARN"
+  [ "$gc" = shenandoah ] && opts="$opts -XX:+UseShenandoahGC"
+  [ "$gc" = g1 ] && opts="$opts -XX:+UseG1GC"
   [ "$gc" = zgc ] && opts="$opts -XX:+UseZGC"
   "${JAVA[@]}" -jar "$JAR" loadgen --of 1.3 --switches 1 --warmup 10 --rounds 4 --seconds 5 \
     --max-table 100000 --controller "$CTL" --java-opts "$opts" --gc-log "/tmp/flowmasq-bench-gc-$gc.log" \

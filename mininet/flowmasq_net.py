@@ -431,6 +431,17 @@ def dump_flows_raw(bridge, of_version='OpenFlow13'):
 # --------------------------------------------------------------------------
 # the controller process
 
+def default_java_opts():
+    """JAVA_OPTS, plus the garbage collector bin/flowmasq picks when
+    JAVA_OPTS names none (Shenandoah, where the JVM has it): the tests run
+    the controller as it is deployed."""
+    opts = os.environ.get('JAVA_OPTS', '').split()
+    if any(o.startswith('-XX:+Use') and o.endswith('GC') for o in opts):
+        return opts
+    probe = run(['java', '-XX:+UseShenandoahGC', '-version'], timeout=30)
+    return (['-XX:+UseShenandoahGC'] if probe.returncode == 0 else []) + opts
+
+
 class ControllerProcess:
     """``java -jar flowmasq.jar --config FILE`` with its log in a file."""
 
@@ -441,7 +452,7 @@ class ControllerProcess:
         self.rest_url = rest_url
         self.jar = str(jar)
         self.java_opts = java_opts if java_opts is not None else \
-            os.environ.get('JAVA_OPTS', '').split()
+            default_java_opts()
         self.proc = None
         self._log = None
 
