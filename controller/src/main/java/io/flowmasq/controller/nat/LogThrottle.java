@@ -31,6 +31,22 @@ final class LogThrottle<K> {
         if (s[0] != Long.MIN_VALUE && now - s[0] < intervalMillis) {
             return 0;
         }
+        return report(s, now);
+    }
+
+    /**
+     * From a periodic tick: the events of {@code key} not reported yet, once the interval since its last line
+     * is over (0 when none are due), so that the last events of a burst are not left unreported.
+     */
+    long overdue(K key, long now) {
+        long[] s = state.get(key);
+        if (s == null || s[1] == 0 || now - s[0] < intervalMillis) {
+            return 0;
+        }
+        return report(s, now);
+    }
+
+    private static long report(long[] s, long now) {
         long events = s[1];
         s[0] = now;
         s[1] = 0;

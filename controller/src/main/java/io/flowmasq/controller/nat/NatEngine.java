@@ -48,6 +48,9 @@ public final class NatEngine {
     /** ICMP the controller translates or originates, per inside host (and per outside sender). */
     static final double ICMP_PER_HOST_PER_SECOND = 100;
     static final double ICMP_PER_HOST_BURST = 200;
+    /** At most one warning about a full flow table per this interval, with the count since the last. */
+    static final long TABLE_FULL_LOG_INTERVAL_MS = 5_000;
+    private static final String TABLE_FULL = "table_full";
 
     private final SwitchConfig config;
     private final FlowCompiler compiler;
@@ -73,7 +76,8 @@ public final class NatEngine {
     private final LogThrottle<String> budgetLog = new LogThrottle<>(HostQuotas.LOG_INTERVAL_MS);
     private final BindingRebuilder rebuilder;
     private final FirstPackets firstPackets;
-    private final TableFullLog tableFullLog = new TableFullLog();
+    /** Warnings about a full flow table: while it stays full every new flow is refused. */
+    private final LogThrottle<String> tableFullLog = new LogThrottle<>(TABLE_FULL_LOG_INTERVAL_MS);
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
@@ -218,7 +222,7 @@ public final class NatEngine {
         if (!Cookies.isBinding(cookie.get())) {
             // a pipeline or hairpin flow: nothing to give up, but the operator must hear of it
             counters.increment("nat.table_full.other_flow");
-            int n = tableFullLog.refused(now);
+            long n = tableFullLog.due(TABLE_FULL, now);
             if (n > 0) {
                 LOG.warn("switch {}: flow table full: {} flow(s) refused, latest cookie {}", config.name(), n,
                         cookie.get());
@@ -235,7 +239,7 @@ public final class NatEngine {
         boolean lastSession = release(b, now);
         listener.removed(b, BindingListener.RemovalReason.TABLE_FULL, null, now);
         counters.increment("nat.binding_refused.table_full");
-        int n = tableFullLog.refused(now);
+        long n = tableFullLog.due(TABLE_FULL, now);
         if (n > 0) {
             LOG.warn("switch {}: flow table full: {} new binding(s) refused since the last report (latest {} {} -> {}"
                     + "{}); existing bindings kept", config.name(), n, b.protocol().label(), b.inside(),
@@ -439,7 +443,7 @@ public final class NatEngine {
         insideHosts.expire(now);
         quotas.expire(now);
         listener.tick(now);
-        int refusedUnreported = tableFullLog.due(now);
+        long refusedUnreported = tableFullLog.overdue(TABLE_FULL, now);
         if (refusedUnreported > 0) {
             LOG.warn("switch {}: flow table full: {} more flow(s) refused since the last report; existing bindings"
                     + " kept", config.name(), refusedUnreported);

@@ -9,7 +9,7 @@ final class RateLimiter<K> {
 
     private final double perSecond;
     private final double burst;
-    private final Map<K, double[]> buckets = new HashMap<>(); // {tokens, last refill ms}
+    private final Map<K, TokenBucket> buckets = new HashMap<>();
 
     RateLimiter(double perSecond, double burst) {
         this.perSecond = perSecond;
@@ -18,20 +18,14 @@ final class RateLimiter<K> {
 
     /** Takes one token for {@code key}; false when its bucket is empty. */
     boolean tryAcquire(K key, long now) {
-        double[] b = buckets.get(key);
+        TokenBucket b = buckets.get(key);
         if (b == null) {
             if (buckets.size() >= MAX_KEYS) {
                 buckets.clear(); // forget idle hosts rather than grow without bound
             }
-            b = new double[] {burst, now};
+            b = new TokenBucket(perSecond, burst, now);
             buckets.put(key, b);
         }
-        b[0] = Math.min(burst, b[0] + (now - b[1]) * perSecond / 1000.0);
-        b[1] = now;
-        if (b[0] < 1) {
-            return false;
-        }
-        b[0] -= 1;
-        return true;
+        return b.tryAcquire(now);
     }
 }

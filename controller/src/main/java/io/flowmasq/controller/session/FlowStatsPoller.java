@@ -51,19 +51,27 @@ final class FlowStatsPoller {
         return Optional.of(request);
     }
 
+    /** The counters of the binding flows among {@code entries}, each marked outbound or inbound. */
+    static List<TrafficTable.FlowCounter> bindingCounters(FlowCompiler compiler, OFPort outsidePort,
+                                                          List<OFFlowStatsEntry> entries) {
+        List<TrafficTable.FlowCounter> out = new ArrayList<>();
+        for (OFFlowStatsEntry e : entries) {
+            if (Cookies.isBinding(e.getCookie())) {
+                boolean outbound = !outsidePort.equals(compiler.inPortOf(e.getMatch()));
+                out.add(new TrafficTable.FlowCounter(Cookies.bindingId(e.getCookie()), outbound,
+                        e.getPacketCount().getValue(), e.getByteCount().getValue()));
+            }
+        }
+        return out;
+    }
+
     /** Takes one part of the reply; the new table once the last part is in, else empty. */
     Optional<TrafficTable> onReply(OFFlowStatsReply reply, TrafficTable previous, long now) {
         if (reply.getXid() != outstandingXid) {
             return Optional.empty(); // a reply to a poll given up on
         }
-        for (OFFlowStatsEntry e : reply.getEntries()) {
-            flowsSeen++;
-            if (Cookies.isBinding(e.getCookie())) {
-                boolean outbound = !outsidePort.equals(compiler.inPortOf(e.getMatch()));
-                parts.add(new TrafficTable.FlowCounter(Cookies.bindingId(e.getCookie()), outbound,
-                        e.getPacketCount().getValue(), e.getByteCount().getValue()));
-            }
-        }
+        flowsSeen += reply.getEntries().size();
+        parts.addAll(bindingCounters(compiler, outsidePort, reply.getEntries()));
         if (reply.getFlags().contains(OFStatsReplyFlags.REPLY_MORE)) {
             return Optional.empty();
         }

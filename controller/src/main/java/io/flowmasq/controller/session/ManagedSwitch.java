@@ -257,14 +257,8 @@ public final class ManagedSwitch {
         List<OFMessage> out = new ArrayList<>(rebuilt.messages());
         out.add(barrier);
         send(out);
-        List<TrafficTable.FlowCounter> counters = new ArrayList<>();
-        for (InstalledFlow f : flows) {
-            if (f.kind() == InstalledFlow.Kind.BINDING) {
-                boolean outbound = !config.outside().port().equals(compiler.inPortOf(f.match()));
-                counters.add(new TrafficTable.FlowCounter(f.id(), outbound, f.packets(), f.bytes()));
-            }
-        }
-        traffic = traffic.next(counters, flows.size(), now);
+        traffic = traffic.next(FlowStatsPoller.bindingCounters(compiler, config.outside().port(), entries),
+                entries.size(), now);
     }
 
     void setPorts(List<SwitchPort> described) {

@@ -46,14 +46,15 @@ class FirstPacketsTest {
 
     @Test
     void tableFullWarningsAreBounded() {
-        TableFullLog log = new TableFullLog();
-        assertEquals(1, log.refused(1_000), "the first at once");
-        assertEquals(0, log.refused(1_001));
-        assertEquals(0, log.refused(1_000 + TableFullLog.INTERVAL_MS - 1));
-        assertEquals(3, log.refused(1_000 + TableFullLog.INTERVAL_MS), "then with the count since");
-        assertEquals(0, log.refused(1_000 + TableFullLog.INTERVAL_MS + 1));
-        assertEquals(0, log.due(1_000 + 2 * TableFullLog.INTERVAL_MS - 1), "not before the interval is over");
-        assertEquals(1, log.due(1_000 + 2 * TableFullLog.INTERVAL_MS), "the last one, from the tick");
-        assertEquals(0, log.due(1_000 + 4 * TableFullLog.INTERVAL_MS), "nothing left");
+        long interval = NatEngine.TABLE_FULL_LOG_INTERVAL_MS;
+        LogThrottle<String> log = new LogThrottle<>(interval);
+        assertEquals(1, log.due("t", 1_000), "the first at once");
+        assertEquals(0, log.due("t", 1_001));
+        assertEquals(0, log.due("t", 1_000 + interval - 1));
+        assertEquals(3, log.due("t", 1_000 + interval), "then with the count since");
+        assertEquals(0, log.due("t", 1_000 + interval + 1));
+        assertEquals(0, log.overdue("t", 1_000 + 2 * interval - 1), "not before the interval is over");
+        assertEquals(1, log.overdue("t", 1_000 + 2 * interval), "the last one, from the tick");
+        assertEquals(0, log.overdue("t", 1_000 + 4 * interval), "nothing left");
     }
 }
