@@ -1,6 +1,7 @@
 package io.flowmasq.flowcompiler;
 
 import java.util.List;
+import java.util.Optional;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
@@ -14,8 +15,10 @@ import org.projectfloodlight.openflow.types.U64;
 /**
  * The only place that knows how one OpenFlow version spells rewrites, flow-mods and deletes.
  * Chosen once per switch by {@link FlowCompiler#forFactory}; nothing else branches on the version.
+ * Public only so that {@code io.flowmasq.flowcompiler.rules} compiles its flows with the same spellings
+ * ({@link FlowCompiler#ruleFlows()}); the implementations stay package-private.
  */
-interface Dialect {
+public interface Dialect {
     OFFactory factory();
 
     OFAction setIpv4Src(IPv4Address address);
@@ -79,4 +82,17 @@ interface Dialect {
      * at {@code stamp.priority()}, for versions that cannot delete by cookie.
      */
     List<OFMessage> delete(FlowStamp stamp, List<Match> matches);
+
+    /**
+     * Deletes exactly the flows with these matches at {@code stamp.priority()} (strict), and on versions with
+     * cookie masks only those carrying {@code stamp.cookie()}: for flows that share their cookie with others
+     * that must stay.
+     */
+    List<OFMessage> deleteStrict(FlowStamp stamp, List<Match> matches);
+
+    /**
+     * One delete of every flow, in every table, whose cookie equals {@code cookie} under {@code mask}; empty
+     * where the version cannot delete by cookie (1.0), and the caller deletes each flow strictly instead.
+     */
+    Optional<OFMessage> deleteMasked(U64 cookie, U64 mask);
 }

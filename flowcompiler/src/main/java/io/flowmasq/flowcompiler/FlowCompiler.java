@@ -1,5 +1,6 @@
 package io.flowmasq.flowcompiler;
 
+import io.flowmasq.flowcompiler.rules.RuleFlows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,10 +42,12 @@ public final class FlowCompiler {
 
     private final Dialect dialect;
     private final OFFactory factory;
+    private final RuleFlows ruleFlows;
 
     private FlowCompiler(Dialect dialect) {
         this.dialect = dialect;
         this.factory = dialect.factory();
+        this.ruleFlows = new RuleFlows(dialect);
     }
 
     /** Picks the dialect for the factory's version, once. */
@@ -66,6 +69,11 @@ public final class FlowCompiler {
 
     public OFFactory factory() {
         return factory;
+    }
+
+    /** The flows of the NAT rule chain's forms (static, netmap, twice NAT, virtual servers) for this switch. */
+    public RuleFlows ruleFlows() {
+        return ruleFlows;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.flowmasq.flowcompiler;
 
+import io.flowmasq.flowcompiler.rules.RuleCookies;
+import io.flowmasq.flowcompiler.rules.RuleFlowRef;
 import java.util.ArrayList;
 import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFlowStatsEntry;
@@ -30,7 +32,8 @@ import org.projectfloodlight.openflow.types.U64;
 
 /**
  * Reads a flow-stats entry back into what flowmasq installed it for: the inverse of {@link FlowCompiler}'s
- * binding flows (plain, TCP-report and ALG flavours, both directions, OF1.0 and OF1.3). Pure. A flow whose
+ * binding flows (plain, TCP-report and ALG flavours, both directions, OF1.0 and OF1.3), and the rule
+ * number and entry of a rule's flows (kind 0x04; {@link InstalledFlow#ruleFlow()}). Pure. A flow whose
  * cookie says "binding" but whose match or actions are not what the compiler makes is returned with
  * {@link InstalledFlow#undecodable()} set, never guessed at.
  */
@@ -74,6 +77,9 @@ public final class FlowDecompiler {
         }
         if (Cookies.isHairpin(cookie)) {
             return Cookies.idOf(cookie) == 0 ? InstalledFlow.Kind.UNKNOWN_KIND : InstalledFlow.Kind.HAIRPIN;
+        }
+        if (RuleCookies.isRuleFlow(cookie)) {
+            return RuleFlowRef.of(cookie).isPresent() ? InstalledFlow.Kind.RULE : InstalledFlow.Kind.UNKNOWN_KIND;
         }
         return InstalledFlow.Kind.UNKNOWN_KIND;
     }

@@ -1,6 +1,8 @@
 package io.flowmasq.flowcompiler;
 
+import io.flowmasq.flowcompiler.rules.RuleFlowRef;
 import java.util.Objects;
+import java.util.Optional;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.types.U64;
 
@@ -25,6 +27,11 @@ public record InstalledFlow(U64 cookie, int priority, Match match, Kind kind, lo
         BINDING,
         /** One direction of a hairpin (kind 0x02). */
         HAIRPIN,
+        /**
+         * A flow of a NAT rule (kind 0x04: static/netmap host, twice-NAT pair, a rule's traps); which one
+         * {@link InstalledFlow#ruleFlow()} says, and {@code priority} and {@code match} delete it strictly.
+         */
+        RULE,
         /** flowmasq's tag with a kind this version does not know. */
         UNKNOWN_KIND,
         /** Not installed by flowmasq. */
@@ -39,5 +46,10 @@ public record InstalledFlow(U64 cookie, int priority, Match match, Kind kind, lo
 
     public boolean isBinding() {
         return kind == Kind.BINDING && half != null;
+    }
+
+    /** The rule and entry a {@link Kind#RULE} flow's cookie names; empty for other kinds. */
+    public Optional<RuleFlowRef> ruleFlow() {
+        return kind == Kind.RULE ? RuleFlowRef.of(cookie) : Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package io.flowmasq.flowcompiler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
@@ -135,5 +136,17 @@ final class Of10Dialect implements Dialect {
                     .build());
         }
         return out;
+    }
+
+    /** 1.0's strict delete has no cookie: priority and match alone name the flow. */
+    @Override
+    public List<OFMessage> deleteStrict(FlowStamp stamp, List<Match> matches) {
+        return delete(stamp, matches);
+    }
+
+    /** OpenFlow 1.0 deletes ignore the cookie: there is no masked delete. */
+    @Override
+    public Optional<OFMessage> deleteMasked(U64 cookie, U64 mask) {
+        return Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package io.flowmasq.flowcompiler;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
@@ -157,6 +158,35 @@ final class Of13Dialect implements Dialect {
                 .setTableId(TableId.ALL)
                 .setCookie(stamp.cookie())
                 .setCookieMask(Cookies.EXACT)
+                .setOutPort(OFPort.ANY)
+                .setOutGroup(OFGroup.ANY)
+                .setMatch(factory.matchWildcardAll())
+                .build());
+    }
+
+    @Override
+    public List<OFMessage> deleteStrict(FlowStamp stamp, List<Match> matches) {
+        List<OFMessage> out = new ArrayList<>(matches.size());
+        for (Match match : matches) {
+            out.add(factory.buildFlowDeleteStrict()
+                    .setTableId(TableId.ALL)
+                    .setCookie(stamp.cookie())
+                    .setCookieMask(Cookies.EXACT)
+                    .setPriority(stamp.priority())
+                    .setOutPort(OFPort.ANY)
+                    .setOutGroup(OFGroup.ANY)
+                    .setMatch(match)
+                    .build());
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<OFMessage> deleteMasked(U64 cookie, U64 mask) {
+        return Optional.of(factory.buildFlowDelete()
+                .setTableId(TableId.ALL)
+                .setCookie(cookie)
+                .setCookieMask(mask)
                 .setOutPort(OFPort.ANY)
                 .setOutGroup(OFGroup.ANY)
                 .setMatch(factory.matchWildcardAll())

@@ -4,6 +4,12 @@ package io.flowmasq.flowcompiler;
 public final class Priorities {
     /** ARP for one of the gateway's own addresses: answered by the controller. */
     public static final int ARP_TO_GATEWAY = 40000;
+    /**
+     * The translation flows of static/netmap hosts and twice-NAT pairs (rules package): installed before any
+     * packet and no binding exists for them, so they sit above every slow-path class (ICMP to the controller
+     * and TCP FIN/RST at 30000): the switch translates the host's ICMP and its FIN/RST itself.
+     */
+    public static final int RULE_ADDRESS = 35000;
     /** ICMP to a public address: echo and errors are translated on the controller (RFC 5508). */
     public static final int ICMP_TO_CONTROLLER = 30000;
     /** Hairpin flows: above the bindings, whose outbound flows would send the packet outside. */
@@ -17,6 +23,13 @@ public final class Priorities {
     public static final int TCP_CONTROL = 30000;
     /** Translation flows of bindings. */
     public static final int BINDING = 20000;
+    /**
+     * A rule's traps to the controller: a twice-NAT network's first packet (the pair's flows are installed
+     * reactively) and a virtual server's new connections. Above {@link #NEW_FLOW}, so that such a packet is
+     * not taken for a masquerade flow (also above {@link #PENALTY}: the penalty box does not cover them);
+     * below {@link #BINDING}, so that a virtual server's established connections stay on their binding flows.
+     */
+    public static final int RULE_TRAP = 1200;
     /**
      * An inside host in the penalty box (over its new-binding rate): its new flows are dropped by the switch
      * instead of reaching the controller. Above {@link #NEW_FLOW}, below {@link #BINDING}: the host's existing
