@@ -88,7 +88,10 @@ class EffectiveConfigTest {
                    "limits": {"bindingsPerHost": 16384, "newBindingsPerSecond": 1000, "newBindingsBurst": 2000,
                               "penaltySeconds": 5, "packetInsPerSecond": 20000, "packetInBurst": 20000,
                               "meterPacketsPerSecond": 10000, "meterBurst": 10000},
-                   "onTableFull": "icmp", "portReuseDelaySeconds": 120}]}"""), json);
+                   "onTableFull": "icmp", "portReuseDelaySeconds": 120,
+                   "rules": [{"id": "masquerade", "type": "masquerade",
+                              "match": {"inside": "any", "outside": "any", "protocol": "any", "ports": "any"}}]}]}"""),
+                json);
     }
 
     @Test
