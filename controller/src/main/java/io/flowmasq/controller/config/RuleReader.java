@@ -174,7 +174,7 @@ public final class RuleReader {
         }
         ConfigNode insideNode = f.optional("inside");
         IPv4AddressWithMask inside = insideNode == null ? RuleMatch.ANY_PREFIX : RuleSyntax.prefix(insideNode, true);
-        return matchRest(f, inside);
+        return matchRest(f, inside, true);
     }
 
     /** static and netmap: outside and protocol only (the inside is the rule's own, ports cannot be mapped). */
@@ -197,11 +197,11 @@ public final class RuleReader {
             portsNode.error("a " + type + " rule maps whole addresses; only outside and protocol may be set");
             ok = false;
         }
-        RuleMatch m = matchRest(f, RuleMatch.ANY_PREFIX);
+        RuleMatch m = matchRest(f, RuleMatch.ANY_PREFIX, false);
         return ok ? m : null;
     }
 
-    private static RuleMatch matchRest(ConfigObject f, IPv4AddressWithMask inside) {
+    private static RuleMatch matchRest(ConfigObject f, IPv4AddressWithMask inside, boolean withPorts) {
         ConfigNode outsideNode = f.optional("outside");
         IPv4AddressWithMask outside = outsideNode == null ? RuleMatch.ANY_PREFIX
                 : RuleSyntax.prefix(outsideNode, true);
@@ -214,7 +214,7 @@ public final class RuleReader {
                 protocolNode.error(protocolNode.json() + " is not a protocol (\"any\", \"tcp\", \"udp\" or \"icmp\")");
             }
         }
-        ConfigNode portsNode = f.optional("ports");
+        ConfigNode portsNode = withPorts ? f.optional("ports") : null;
         PortSpan ports = portsNode == null ? PortSpan.ANY : RuleSyntax.ports(portsNode);
         if (inside == null || outside == null || protocol == null || ports == null) {
             return null;
