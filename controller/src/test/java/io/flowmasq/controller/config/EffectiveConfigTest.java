@@ -95,6 +95,26 @@ class EffectiveConfigTest {
     }
 
     @Test
+    void theRulesAreShownAndReadBackToTheSameChain() throws Exception {
+        FlowmasqConfig c = ConfigLoader.validate(Path.of("..", "examples", "rules.json")).config();
+        assertEquals(c, reloaded(c));
+        var rules = EffectiveConfig.toJson(c).getAsJsonArray("switches").get(0).getAsJsonObject()
+                .getAsJsonArray("rules");
+        assertEquals(8, rules.size());
+        assertEquals(JsonParser.parseString("""
+                {"id": "staff", "type": "pool",
+                 "addresses": ["203.0.113.20-203.0.113.29", "203.0.113.40-203.0.113.43"], "fallback": "203.0.113.1",
+                 "match": {"inside": "10.0.0.0/25", "outside": "any", "protocol": "any", "ports": "any"}}"""),
+                rules.get(5));
+        assertEquals(JsonParser.parseString("""
+                {"id": "www", "type": "virtualServer", "protocol": "tcp", "public": "203.0.113.80:80",
+                 "policy": "weighted",
+                 "servers": [{"address": "10.0.0.13:80", "weight": 3}, {"address": "10.0.0.14:80", "weight": 1}],
+                 "healthCheck": {"intervalSeconds": 2, "timeoutMillis": 1000, "failures": 2, "successes": 1}}"""),
+                rules.get(7));
+    }
+
+    @Test
     void theTokenIsMaskedAndOnlyShownWhenThereIsOne() {
         FlowmasqConfig withToken = valid(with(MINIMAL, "rest", "{\"token\": \"0123456789abcdef-secret\"}")).config();
         JsonObject rest = EffectiveConfig.toJson(withToken).getAsJsonObject("rest");
