@@ -98,7 +98,8 @@ final class RuleAddresses {
                     return Optional.of(new RuleRefusal(mine.field, "rule '" + rule.id() + "': " + mine.field + " "
                             + mine.text() + " overlaps " + theirs.field + " " + theirs.text() + " of rule '"
                             + other.id() + "' (position " + otherPosition + "); a " + owner.form().type()
-                            + " rule's " + exclusive.field + " belong to it alone", other.id()));
+                            + " rule's " + exclusive.field + (exclusive.field.equals("addresses") ? " belong" : " belongs")
+                            + " to it alone", other.id()));
                 }
             }
         }

@@ -85,8 +85,8 @@ class RuleValidatorTest {
     void exclusivePublicAddressesBelongToOneRule() {
         Rule staff = pool("staff", "10.0.0.0/25", "203.0.113.10", 5);
         assertEquals(new RuleRefusal("public", "rule 'h2': public 203.0.113.12 overlaps addresses"
-                + " 203.0.113.10-203.0.113.14 of rule 'staff' (position 1); a static rule's public belong to it"
-                + " alone", "staff"), refused("h2", staff, h2));
+                + " 203.0.113.10-203.0.113.14 of rule 'staff' (position 1); a static rule's public belongs to"
+                + " it alone", "staff"), refused("h2", staff, h2));
         Rule lab = staticNat("lab", "10.0.0.16/28", "203.0.113.48/28");
         Rule site = twice("site-b", "10.0.0.32/29", "203.0.113.56/29", "10.0.0.0/29", "10.99.0.0/29");
         RuleRefusal r = refused("site-b", lab, site);
