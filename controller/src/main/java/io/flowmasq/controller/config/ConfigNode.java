@@ -51,6 +51,24 @@ final class ConfigNode {
         return problems;
     }
 
+    /** Whether the value is a JSON object; reports nothing. */
+    boolean isObject() {
+        return value.isJsonObject();
+    }
+
+    /** The field {@code name} of an object value, or null when the value is no object or has no such field. */
+    ConfigNode member(String name) {
+        if (!value.isJsonObject() || !value.getAsJsonObject().has(name)) {
+            return null;
+        }
+        return new ConfigNode(path.isEmpty() ? name : path + "." + name, value.getAsJsonObject().get(name), problems);
+    }
+
+    /** The field names of an object value (empty for anything else). */
+    Set<String> keys() {
+        return value.isJsonObject() ? value.getAsJsonObject().keySet() : Set.of();
+    }
+
     /** The value as an object whose fields must all be among {@code known}; unknown ones are reported. */
     ConfigObject object(Set<String> known) {
         if (!value.isJsonObject()) {

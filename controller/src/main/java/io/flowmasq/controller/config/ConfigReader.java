@@ -1,6 +1,7 @@
 package io.flowmasq.controller.config;
 
 import com.google.gson.JsonElement;
+import io.flowmasq.controller.nat.rules.RuleNumbers;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
@@ -149,7 +150,7 @@ final class ConfigReader {
         if (elements == null) {
             return null;
         }
-        SwitchReader reader = new SwitchReader(timers);
+        SwitchReader reader = new SwitchReader(timers, new RuleNumbers());
         List<SwitchConfig> result = new ArrayList<>();
         for (int i = 0; i < elements.size(); i++) {
             result.add(reader.read(elements.get(i), i));

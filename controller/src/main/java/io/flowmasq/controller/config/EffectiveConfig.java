@@ -2,6 +2,7 @@ package io.flowmasq.controller.config;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.flowmasq.controller.nat.rules.RuleJson;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -96,6 +97,9 @@ public final class EffectiveConfig {
         o.addProperty("portReuseDelaySeconds", s.portReuseDelaySeconds());
         o.addProperty("onTableFull", s.onTableFull().label());
         o.add("limits", limits(s.limits()));
+        JsonArray rules = new JsonArray();
+        s.rules().forEach(r -> rules.add(RuleJson.toJson(r)));
+        o.add("rules", rules);
         return o;
     }
 

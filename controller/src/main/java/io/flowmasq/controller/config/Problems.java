@@ -7,9 +7,19 @@ import java.util.List;
 final class Problems {
     private final List<String> errors = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<Problem> errorEntries = new ArrayList<>();
+
+    /** One error, its path and its problem apart (a REST answer names the field on its own). */
+    record Problem(String path, String problem) {
+    }
 
     void error(String path, String problem) {
         errors.add(line(path, problem));
+        errorEntries.add(new Problem(path, problem));
+    }
+
+    List<Problem> errorEntries() {
+        return List.copyOf(errorEntries);
     }
 
     void warn(String path, String problem) {

@@ -1,5 +1,8 @@
 package io.flowmasq.controller.config;
 
+import io.flowmasq.flowcompiler.rules.Rule;
+import io.flowmasq.flowcompiler.rules.RuleForm;
+import io.flowmasq.flowcompiler.rules.RuleMatch;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -12,12 +15,14 @@ import org.projectfloodlight.openflow.types.DatapathId;
  * resolved from the outside MTU; {@code filtering} who may send in to a mapping; {@code limits} the flood
  * protection (per-host quotas, packet-in budget, meter); {@code onTableFull} what the first packet of a binding
  * the switch's flow table had no room for gets; {@code portReuseDelaySeconds} how long a released public port
- * (or ICMP identifier) is kept from other inside endpoints.
+ * (or ICMP identifier) is kept from other inside endpoints; {@code rules} the NAT rule chain as loaded (never
+ * empty; without a {@code rules} key one masquerade rule over everything, {@link #implicitRule}). A value: the
+ * chain's validity is {@code RuleValidator}'s business, checked at load.
  */
 public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
                            PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
                            Set<Integer> ftpPorts, LimitsConfig limits, TableFullPolicy onTableFull,
-                           int portReuseDelaySeconds) {
+                           int portReuseDelaySeconds, List<Rule> rules) {
     /** The FTP control port the ALG watches when the config names none. */
     public static final Set<Integer> DEFAULT_FTP_PORTS = Set.of(21);
 
@@ -31,6 +36,8 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
     public static final int DEFAULT_PORT_REUSE_DELAY_SECONDS = 120;
     /** An hour: beyond that a busy NAT would mostly hold cooling ports. */
     public static final int MAX_PORT_REUSE_DELAY_SECONDS = 3600;
+    /** The id of the rule a switch without {@code rules} gets. */
+    public static final String IMPLICIT_RULE_ID = "masquerade";
 
     public SwitchConfig {
         Objects.requireNonNull(dpid, "dpid");
@@ -57,6 +64,24 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
             throw new IllegalArgumentException("portReuseDelaySeconds " + portReuseDelaySeconds + " outside 0.."
                     + MAX_PORT_REUSE_DELAY_SECONDS);
         }
+        rules = List.copyOf(rules);
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("a switch needs at least one rule");
+        }
+    }
+
+    /** Today's behaviour as a rule: masquerade everything over {@code outside.publicAddresses}. */
+    public static Rule implicitRule(int number) {
+        return new Rule(IMPLICIT_RULE_ID, number, RuleMatch.ANY, new RuleForm.Masquerade(List.of()));
+    }
+
+    /** A switch with the {@link #implicitRule} numbered 1 (for callers that do not number rules). */
+    public SwitchConfig(DatapathId dpid, String name, List<InsideConfig> inside, OutsideConfig outside,
+                        PortRange portRange, TimerConfig timers, OptionalInt mssClamp, Filtering filtering,
+                        Set<Integer> ftpPorts, LimitsConfig limits, TableFullPolicy onTableFull,
+                        int portReuseDelaySeconds) {
+        this(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, limits, onTableFull,
+                portReuseDelaySeconds, List.of(implicitRule(1)));
     }
 
     /** A switch with the default limits, {@link TableFullPolicy} and port reuse delay. */
@@ -99,7 +124,13 @@ public record SwitchConfig(DatapathId dpid, String name, List<InsideConfig> insi
         return with(filtering, ftpPorts, limits, onTableFull, seconds);
     }
 
+    public SwitchConfig withRules(List<Rule> r) {
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts, limits,
+                onTableFull, portReuseDelaySeconds, r);
+    }
+
     private SwitchConfig with(Filtering f, Set<Integer> ports, LimitsConfig l, TableFullPolicy policy, int delay) {
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ports, l, policy, delay);
+        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, f, ports, l, policy, delay,
+                rules);
     }
 }

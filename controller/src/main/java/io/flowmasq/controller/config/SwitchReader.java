@@ -1,5 +1,9 @@
 package io.flowmasq.controller.config;
 
+import io.flowmasq.controller.nat.rules.RuleChain;
+import io.flowmasq.controller.nat.rules.RuleNumbers;
+import io.flowmasq.controller.nat.rules.RuleValidator;
+import io.flowmasq.flowcompiler.rules.Rule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -8,20 +12,28 @@ import org.projectfloodlight.openflow.types.DatapathId;
 
 /**
  * Reads the entries of {@code switches}, one call per entry, and checks that no two switches share a
- * datapath id or a name. One instance per file.
+ * datapath id or a name, and that each switch's rule chain is valid. One instance per file: rules are
+ * numbered across all switches, in file order.
  */
 final class SwitchReader {
     private static final Set<String> FIELDS = Set.of("dpid", "name", "inside", "outside", "portRange", "timers",
-            "mssClamp", "filtering", "ftpPorts", "limits", "onTableFull", "portReuseDelaySeconds");
+            "mssClamp", "filtering", "ftpPorts", "limits", "onTableFull", "portReuseDelaySeconds", "rules");
     private static final Set<String> RANGE_FIELDS = Set.of("first", "last");
 
     private final TimerConfig globalTimers;
     private final Claims<DatapathId> dpids = new Claims<>();
     private final Claims<String> names = new Claims<>();
+    private final RuleNumbers numbers;
 
     /** {@code globalTimers} is what a switch without its own {@code timers} gets. */
     SwitchReader(TimerConfig globalTimers) {
+        this(globalTimers, new RuleNumbers());
+    }
+
+    /** {@code numbers} gives each rule (the implicit one too) its number as it is read. */
+    SwitchReader(TimerConfig globalTimers, RuleNumbers numbers) {
         this.globalTimers = globalTimers;
+        this.numbers = numbers;
     }
 
     SwitchConfig read(ConfigNode node, int index) {
@@ -43,13 +55,45 @@ final class SwitchReader {
         LimitsConfig limits = LimitsReader.read(fields.optional("limits"));
         TableFullPolicy onTableFull = onTableFull(fields.optional("onTableFull"));
         Integer reuseDelay = portReuseDelay(fields.optional("portReuseDelaySeconds"));
+        ConfigNode rulesNode = fields.optional("rules");
+        List<Rule> rules = rules(rulesNode);
         if (dpid == null || name == null || inside == null || outside == null || portRange == null || timers == null
                 || mssClamp == null || filtering == null || ftpPorts == null || limits == null || onTableFull == null
-                || reuseDelay == null) {
+                || reuseDelay == null || rules == null) {
             return null;
         }
-        return new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering, ftpPorts,
-                limits, onTableFull, reuseDelay);
+        SwitchConfig config = new SwitchConfig(dpid, name, inside, outside, portRange, timers, mssClamp, filtering,
+                ftpPorts, limits, onTableFull, reuseDelay, rules);
+        return validChain(config, rulesNode, node) ? config : null;
+    }
+
+    /** The implicit masquerade rule when absent; else each rule, id defaulting to "rule-<position>". */
+    private List<Rule> rules(ConfigNode node) {
+        if (node == null) {
+            return List.of(SwitchConfig.implicitRule(numbers.next()));
+        }
+        List<ConfigNode> elements = node.nonEmptyArray();
+        if (elements == null) {
+            return null;
+        }
+        List<Rule> result = new ArrayList<>();
+        for (int i = 0; i < elements.size(); i++) {
+            result.add(RuleReader.read(elements.get(i), numbers.next(), "rule-" + (i + 1)));
+        }
+        return result.contains(null) ? null : result;
+    }
+
+    /** Each rule against the switch and the rules before it, reported at the rule (and field) at fault. */
+    private static boolean validChain(SwitchConfig config, ConfigNode rulesNode, ConfigNode switchNode) {
+        var refusals = RuleValidator.checkAll(RuleChain.of(config.rules()), config);
+        for (RuleValidator.PositionedRefusal p : refusals) {
+            // Without a rules key the only rule is the implicit one, which has no addresses to get wrong.
+            String rulePath = rulesNode == null ? switchNode.path() + ".rules"
+                    : rulesNode.path() + "[" + (p.position() - 1) + "]";
+            String field = p.refusal().field();
+            switchNode.problems().error(field.isEmpty() ? rulePath : rulePath + "." + field, p.refusal().message());
+        }
+        return refusals.isEmpty();
     }
 
     private static TableFullPolicy onTableFull(ConfigNode node) {

@@ -88,7 +88,30 @@ class EffectiveConfigTest {
                    "limits": {"bindingsPerHost": 16384, "newBindingsPerSecond": 1000, "newBindingsBurst": 2000,
                               "penaltySeconds": 5, "packetInsPerSecond": 20000, "packetInBurst": 20000,
                               "meterPacketsPerSecond": 10000, "meterBurst": 10000},
-                   "onTableFull": "icmp", "portReuseDelaySeconds": 120}]}"""), json);
+                   "onTableFull": "icmp", "portReuseDelaySeconds": 120,
+                   "rules": [{"id": "masquerade", "type": "masquerade",
+                              "match": {"inside": "any", "outside": "any", "protocol": "any", "ports": "any"}}]}]}"""),
+                json);
+    }
+
+    @Test
+    void theRulesAreShownAndReadBackToTheSameChain() throws Exception {
+        FlowmasqConfig c = ConfigLoader.validate(Path.of("..", "examples", "rules.json")).config();
+        assertEquals(c, reloaded(c));
+        var rules = EffectiveConfig.toJson(c).getAsJsonArray("switches").get(0).getAsJsonObject()
+                .getAsJsonArray("rules");
+        assertEquals(8, rules.size());
+        assertEquals(JsonParser.parseString("""
+                {"id": "staff", "type": "pool",
+                 "addresses": ["203.0.113.20-203.0.113.29", "203.0.113.40-203.0.113.43"], "fallback": "203.0.113.1",
+                 "match": {"inside": "10.0.0.0/25", "outside": "any", "protocol": "any", "ports": "any"}}"""),
+                rules.get(5));
+        assertEquals(JsonParser.parseString("""
+                {"id": "www", "type": "virtualServer", "protocol": "tcp", "public": "203.0.113.80:80",
+                 "policy": "weighted",
+                 "servers": [{"address": "10.0.0.13:80", "weight": 3}, {"address": "10.0.0.14:80", "weight": 1}],
+                 "healthCheck": {"intervalSeconds": 2, "timeoutMillis": 1000, "failures": 2, "successes": 1}}"""),
+                rules.get(7));
     }
 
     @Test
