@@ -3,8 +3,10 @@ package io.flowmasq.controller.nat;
 import io.flowmasq.controller.config.PortRange;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.Protocol;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,12 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  * {@link PortAllocator} per public address and protocol; the inside port is kept when it is in the
  * range and free there (port preservation), else a random free port is taken; a released port is kept
  * from other inside endpoints for the reuse delay (see {@link PortAllocator}).
+ *
+ * <p><b>Address subsets.</b> Masquerade rules name their own addresses, which several rules may share.
+ * One allocator holds the ports of every address (see {@link #union}), so a port taken through one rule
+ * is taken for all rules sharing the address; {@link #pairedAddress(IPv4Address, List)} and
+ * {@link #allocate(Protocol, Endpoint, List, long)} pair within a rule's subset with the same hash, so a
+ * host keeps one address per subset (REQ-2), and over the allocator's full list the two agree.
  */
 public final class NaptAllocator {
     private final List<IPv4Address> addresses;
@@ -37,7 +45,8 @@ public final class NaptAllocator {
         if (publicAddresses.isEmpty()) {
             throw new IllegalArgumentException("no public addresses");
         }
-        this.addresses = List.copyOf(publicAddresses);
+        // Duplicates dropped (order kept): an address listed twice would be paired twice as often.
+        this.addresses = List.copyOf(new LinkedHashSet<>(publicAddresses));
         for (IPv4Address a : addresses) {
             Map<Protocol, PortAllocator> perProtocol = new EnumMap<>(Protocol.class);
             for (Protocol p : Protocol.values()) {
@@ -48,15 +57,62 @@ public final class NaptAllocator {
         }
     }
 
-    /** The paired public address of an inside address. */
+    /**
+     * Every address once, in first-seen order: {@code publicAddresses} (outside.publicAddresses) first,
+     * then each masquerade rule's (and pool fallback's) addresses; the list to construct the allocator with.
+     */
+    public static List<IPv4Address> union(List<IPv4Address> publicAddresses,
+                                          Collection<? extends List<IPv4Address>> ruleAddresses) {
+        LinkedHashSet<IPv4Address> all = new LinkedHashSet<>(publicAddresses);
+        ruleAddresses.forEach(all::addAll);
+        return List.copyOf(all);
+    }
+
+    /** The addresses this allocator hands out ports on, without duplicates, in construction order. */
+    public List<IPv4Address> addresses() {
+        return addresses;
+    }
+
+    /** True when {@code address} is one of this allocator's addresses. */
+    public boolean owns(IPv4Address address) {
+        return ports.containsKey(address);
+    }
+
+    /** The paired public address of an inside address, among all of this allocator's addresses. */
     public IPv4Address pairedAddress(IPv4Address inside) {
-        return addresses.get(Math.floorMod(Integer.hashCode(inside.getInt()) * 0x9E3779B1, addresses.size()));
+        return pairedAddress(inside, addresses);
+    }
+
+    /**
+     * The paired public address of an inside address among {@code among} (a rule's addresses): a stable
+     * hash, so the same host always gets the same address of the same list (RFC 4787 REQ-2). The result
+     * depends on the list's order, which a rule keeps. Fails on an empty list.
+     */
+    public IPv4Address pairedAddress(IPv4Address inside, List<IPv4Address> among) {
+        if (among.isEmpty()) {
+            throw new IllegalArgumentException("no addresses to pair among");
+        }
+        return among.get(Math.floorMod(Integer.hashCode(inside.getInt()) * 0x9E3779B1, among.size()));
     }
 
     /** A fresh public endpoint for {@code inside}, or empty when its public address has no free port. */
     public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
-        IPv4Address address = pairedAddress(inside.address());
-        int port = ports.get(address).get(protocol).allocate(inside.address().getInt(), inside.port(), now);
+        return allocate(protocol, inside, addresses, now);
+    }
+
+    /**
+     * A fresh public endpoint for {@code inside} on its paired address among {@code among} (a rule's
+     * addresses), or empty when that address has no free port: like REQ-2 asks, the host is not moved to
+     * another address of the subset. Fails when the paired address is not one of this allocator's
+     * (construct it over {@link #union} of every rule's addresses).
+     */
+    public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, List<IPv4Address> among, long now) {
+        IPv4Address address = pairedAddress(inside.address(), among);
+        Map<Protocol, PortAllocator> perProtocol = ports.get(address);
+        if (perProtocol == null) {
+            throw new IllegalArgumentException("address " + address + " is not one of the NAPT addresses");
+        }
+        int port = perProtocol.get(protocol).allocate(inside.address().getInt(), inside.port(), now);
         return port < 0 ? Optional.empty() : Optional.of(new Endpoint(address, port));
     }
 
