@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Picks the real server of each new connection to one virtual server, among the servers that are UP and have a
@@ -208,7 +209,7 @@ public final class ServerScheduler {
     }
 
     /** The least loaded server, scanning from one past the last chosen so that ties go in turn. */
-    private ServerSlot leastInTurn(java.util.function.ToDoubleFunction<ServerSlot> load) {
+    private ServerSlot leastInTurn(ToDoubleFunction<ServerSlot> load) {
         int n = slots.size();
         int best = -1;
         double bestLoad = 0;
