@@ -12,19 +12,19 @@ import picocli.CommandLine.Option;
  * manage a kernel NAT. Tables for people, {@code --json} for scripts, exit codes scripts can trust.
  */
 @Command(name = "natctl", mixinStandardHelpOptions = true, version = "natctl 0.1.0",
-        description = "Inspect and manage the NAT bindings of a flowmasq controller.",
+        description = "Inspect and manage the NAT bindings and rules of a flowmasq controller.",
         subcommands = {BindingsCommand.class, ShowCommand.class, DeleteCommand.class, AddCommand.class,
-                SwitchesCommand.class, StatsCommand.class, WatchCommand.class, HealthCommand.class,
+                RulesCommand.class, SwitchesCommand.class, StatsCommand.class, WatchCommand.class, HealthCommand.class,
                 ConfigCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
                 "1:the controller refused the request (bad input) or failed",
                 "2:bad command line",
-                "3:no such binding",
+                "3:no such binding, rule or switch",
                 "4:controller unreachable, or the switch concerned is unavailable (HTTP 503)",
                 "5:not authorized (missing or wrong API token)",
-                "6:conflict with an existing binding"},
+                "6:conflict with an existing binding or rule"},
         footer = {"%nEnvironment:", "  FLOWMASQ_URL        default for --url",
                 "  FLOWMASQ_API_TOKEN  default for --token"})
 public final class Natctl {

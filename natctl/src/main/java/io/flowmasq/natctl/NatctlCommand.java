@@ -5,20 +5,18 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** What every subcommand has: the top-level options (through its parent), its own output, and --json. */
+/** What every subcommand has: the top-level options (through the root command), its own output, and --json. */
 abstract class NatctlCommand implements Callable<Integer> {
-    @ParentCommand
-    Natctl parent;
     @Spec
     CommandSpec spec;
     @Option(names = "--json", description = "print the API's answer as JSON (for scripts)")
     boolean json;
 
     ApiClient api() {
-        return parent.client();
+        // The root, not the parent: subcommands nest ("natctl rules add").
+        return ((Natctl) spec.root().userObject()).client();
     }
 
     PrintWriter out() {

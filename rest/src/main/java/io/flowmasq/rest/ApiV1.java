@@ -22,7 +22,7 @@ import static io.flowmasq.rest.Endpoint.done;
 
 /**
  * The {@code /api/v1} endpoints and {@code /metrics}: thin adapters from {@link NatService} to JSON.
- * The bindings live in {@link BindingsApi}; the contract is {@code openapi.json}, served as written.
+ * The bindings live in {@link BindingsApi}, the rule chains in {@link RulesApi}; the contract is {@code openapi.json}, served as written.
  */
 final class ApiV1 {
     static final String PREFIX = "/api/v1";
@@ -48,7 +48,8 @@ final class ApiV1 {
         Routes.Builder routes = Routes.builder()
                 .route(HttpMethod.GET, PREFIX + "/health", Set.of(), Routes.Access.PUBLIC, this::health);
         new BindingsApi(service, codec, clock).addTo(routes)
-                .get(PREFIX + "/switches", this::switches)
+                .get(PREFIX + "/switches", this::switches);
+        new RulesApi(service).addTo(routes)
                 .get(PREFIX + "/stats", this::stats)
                 .get(PREFIX + "/config", this::config)
                 .get(PREFIX + "/openapi.json", this::openApi);

@@ -3,7 +3,6 @@ package io.flowmasq.rest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -110,28 +108,15 @@ final class BindingsApi {
     }
 
     private CompletionStage<Reply> create(ApiRequest request) {
-        requireJson(request);
+        JsonBodies.requireJson(request);
         StaticBindingRequest binding = StaticBindingRequests.decode(request.body());
         return call(() -> service.createBinding(binding)).<Reply>thenApply(created -> new ApiResponse(
                 HttpResponseStatus.CREATED, codec.binding(created),
                 Map.of(HttpHeaderNames.LOCATION.toString(), PATH + "/" + created.id())));
     }
 
-    private static void requireJson(ApiRequest request) {
-        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        CharSequence mime = type == null ? null : HttpUtil.getMimeType(type);
-        CharSequence charset = type == null ? null : HttpUtil.getCharsetAsSequence(type);
-        boolean json = mime != null && "application/json".contentEquals(mime.toString().trim().toLowerCase(Locale.ROOT));
-        boolean utf8 = charset == null || "utf-8".equalsIgnoreCase(charset.toString().replace("\"", "").trim());
-        if (!json || !utf8) {
-            throw new ApiException(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type must be application/json (UTF-8), got " + (type == null ? "none" : "'" + type + "'"),
-                    "content-type");
-        }
-    }
-
     /** The service may throw instead of failing its future: treat both alike. */
-    private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
+    static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> operation) {
         try {
             return Objects.requireNonNull(operation.get(), "the service returned no future");
         } catch (RuntimeException e) {

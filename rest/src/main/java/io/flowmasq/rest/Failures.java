@@ -48,8 +48,14 @@ final class Failures {
         }
         if (cause instanceof NatServiceException e) {
             log.debug("{} refused by the service: {} {}", request, e.kind(), e.getMessage());
-            Map<String, Object> details = e.conflictingBinding() == null
-                    ? Map.of() : Map.of("conflicting_binding", e.conflictingBinding());
+            Map<String, Object> details = new LinkedHashMap<>();
+            if (e.conflictingBinding() != null) {
+                details.put("conflicting_binding", e.conflictingBinding());
+            }
+            if (e.conflictingRule() != null) {
+                // camelCase like the rule documents themselves (contract of issue 7)
+                details.put("conflictsWith", e.conflictingRule());
+            }
             return new ApiResponse(status(e.kind()), codec.error(e.getMessage(), e.field(), details));
         }
         log.error("{} failed", request, cause);

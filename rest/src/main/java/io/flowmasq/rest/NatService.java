@@ -1,6 +1,7 @@
 package io.flowmasq.rest;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,6 +36,30 @@ public interface NatService {
     CompletableFuture<BindingView> createBinding(StaticBindingRequest request);
 
     List<SwitchView> switches();
+
+    /**
+     * A switch's NAT rule chain, in order: {@code {"switch": dpid, "rules": [view, ...]}}, each view
+     * {@code {"position": 1, "id": ..., "number": ..., "type": ..., <form fields as in the config>, "match":
+     * {...}, "status": {...}}}. {@code dpid} is in colon form ({@code 00:00:00:00:00:00:00:01}). Fails with
+     * NOT_FOUND (field "dpid") for a switch that is not configured.
+     */
+    JsonObject rules(String dpid);
+
+    /**
+     * Validates {@code rule} (a rule as the config writes it, without "position") against the switch's chain,
+     * inserts it at {@code position} (1-based; null appends; later rules move down) and installs its flows if
+     * the switch is connected (a disconnected switch gets them at connect). Completes with the new rule's view
+     * (as in {@link #rules}). Fails with NOT_FOUND (unknown switch), INVALID naming the field (e.g. "public",
+     * "servers", "position"), or CONFLICT naming the rule in the way
+     * ({@link NatServiceException#ruleConflict}).
+     */
+    CompletableFuture<JsonObject> addRule(String dpid, Integer position, JsonObject rule);
+
+    /**
+     * Removes rule {@code id} from the switch's chain, with its flows and the bindings it made; completes with
+     * {@code {"deleted": id, "bindingsRemoved": n}}. Fails with NOT_FOUND (field "dpid" or "id").
+     */
+    CompletableFuture<JsonObject> deleteRule(String dpid, String id);
 
     StatsView stats();
 

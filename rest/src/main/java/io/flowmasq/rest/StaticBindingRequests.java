@@ -6,10 +6,6 @@ import com.google.gson.stream.JsonToken;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +26,7 @@ final class StaticBindingRequests {
     }
 
     static StaticBindingRequest decode(byte[] body) {
-        Map<String, String> members = members(utf8(body));
+        Map<String, String> members = members(JsonBodies.utf8(body));
         String switchText = members.get("switch");
         Long dpid = switchText == null ? null : Dpids.require(switchText, "switch");
         String protocol = required(members, "protocol").toLowerCase(Locale.ROOT);
@@ -93,17 +89,6 @@ final class StaticBindingRequests {
             throw body("request body is not valid JSON");
         }
         return members;
-    }
-
-    private static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw body("request body is not UTF-8");
-        }
     }
 
     private static ApiException body(String message) {

@@ -229,14 +229,46 @@ class OpenApiConformanceTest {
         provoke(one, "DELETE", bindings + "/0", 400);
         provoke(one, "DELETE", bindings + "/1", 500, s -> s.failure = bug);
         provoke(one, "DELETE", bindings + "/1", 503, s -> s.onDelete = id -> new CompletableFuture<>());
+        provokeRuleStatuses(bug, json);
         for (Map.Entry<String, Set<String>> op : documentedOperations().entrySet()) {
             for (String method : op.getValue()) {
-                String path = op.getKey().replace("{id}", "1");
+                String path = op.getKey().replace("{id}", "1").replace("{dpid}", "1");
                 cases.add(new Case(op.getKey(), method.toUpperCase(Locale.ROOT), path, 401,
                         method.equals("post") ? json : null, method.equals("post") ? ssh.getBytes() : null, true,
                         s -> { }));
             }
         }
+    }
+
+    private void provokeRuleStatuses(RuntimeException bug, String json) {
+        String rules = "/api/v1/switches/{dpid}/rules";
+        String one = rules + "/{id}";
+        String chain = "/api/v1/switches/" + FakeNatService.DPID_1 + "/rules";
+        String unknown = "/api/v1/switches/00:00:00:00:00:00:00:07/rules";
+        String badDpid = "/api/v1/switches/edge-1/rules";
+        String rule = "{\"id\":\"lan2\",\"type\":\"masquerade\",\"match\":{\"inside\":\"10.0.1.0/24\"}}";
+        provoke(rules, "GET", chain, 200);
+        provoke(rules, "GET", badDpid, 400);
+        provoke(rules, "GET", unknown, 404);
+        provoke(rules, "GET", chain, 500, s -> s.failure = bug);
+        provoke(rules, "POST", chain, 201, json, rule, s -> { });
+        provoke(rules, "POST", chain, 400, json, "{\"position\":0,\"type\":\"masquerade\"}", s -> { });
+        provoke(rules, "POST", unknown, 404, json, rule, s -> { });
+        provoke(rules, "POST", chain, 409, json, rule.replace("lan2", "web"), s -> { });
+        provoke(rules, "POST", chain, 413, json, " ".repeat(RestChannelInitializer.MAX_BODY_BYTES + 1), s -> { });
+        provoke(rules, "POST", chain, 415, "text/plain", rule, s -> { });
+        provoke(rules, "POST", chain, 500, json, rule, s -> s.onAddRule = (d, r) -> CompletableFuture.failedFuture(bug));
+        provoke(rules, "POST", chain, 503, json, rule, s -> s.onAddRule = (d, r) -> new CompletableFuture<>());
+        provoke(one, "GET", chain + "/lan", 200);
+        provoke(one, "GET", badDpid + "/lan", 400);
+        provoke(one, "GET", chain + "/www", 404);
+        provoke(one, "GET", chain + "/lan", 500, s -> s.failure = bug);
+        provoke(one, "DELETE", chain + "/web", 200);
+        provoke(one, "DELETE", badDpid + "/web", 400);
+        provoke(one, "DELETE", chain + "/www", 404);
+        provoke(one, "DELETE", chain + "/web", 500, s -> s.failure = bug);
+        provoke(one, "DELETE", chain + "/web", 503, s -> s.onDeleteRule = (d, id) ->
+                CompletableFuture.failedFuture(NatServiceException.unavailable("edge-1 did not confirm")));
     }
 
     @Test

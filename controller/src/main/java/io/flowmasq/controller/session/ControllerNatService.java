@@ -1,6 +1,7 @@
 package io.flowmasq.controller.session;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.flowmasq.controller.nat.Binding;
 import io.flowmasq.controller.nat.StaticRequest;
 import io.flowmasq.flowcompiler.Endpoint;
@@ -35,6 +36,7 @@ public final class ControllerNatService implements NatService {
     private final JsonElement effectiveConfig;
     private final ScheduledExecutorService scheduler;
     private final RateMeter packetIns;
+    private final RuleService rules;
 
     /**
      * @param scheduler runs static-binding retries while ARP resolves (owned by the caller)
@@ -42,12 +44,20 @@ public final class ControllerNatService implements NatService {
      */
     public ControllerNatService(SwitchSessions sessions, Supplier<Map<String, Long>> counters, LongSupplier clock,
                                 JsonElement effectiveConfig, ScheduledExecutorService scheduler, RateMeter packetIns) {
+        this(sessions, counters, clock, effectiveConfig, scheduler, packetIns, RuleService.UNAVAILABLE);
+    }
+
+    /** @param rules answers the rule-chain operations */
+    public ControllerNatService(SwitchSessions sessions, Supplier<Map<String, Long>> counters, LongSupplier clock,
+                                JsonElement effectiveConfig, ScheduledExecutorService scheduler, RateMeter packetIns,
+                                RuleService rules) {
         this.sessions = sessions;
         this.counters = counters;
         this.clock = clock;
         this.effectiveConfig = effectiveConfig.deepCopy();
         this.scheduler = scheduler;
         this.packetIns = packetIns;
+        this.rules = rules;
     }
 
     /**
@@ -117,6 +127,21 @@ public final class ControllerNatService implements NatService {
         }
         return sessions.managed(DatapathId.of(dpid)).orElseThrow(() -> NatServiceException.invalid("switch",
                 "switch " + DatapathId.of(dpid) + " is not in the configuration"));
+    }
+
+    @Override
+    public JsonObject rules(String dpid) {
+        return rules.rules(dpid);
+    }
+
+    @Override
+    public CompletableFuture<JsonObject> addRule(String dpid, Integer position, JsonObject rule) {
+        return rules.addRule(dpid, position, rule);
+    }
+
+    @Override
+    public CompletableFuture<JsonObject> deleteRule(String dpid, String id) {
+        return rules.deleteRule(dpid, id);
     }
 
     @Override
