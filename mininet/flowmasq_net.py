@@ -1697,14 +1697,17 @@ class FlowmasqNet:
         ``number`` (Cookies.binding(RuleCookies.forwardId(number, index)))."""
         return 0xF101 << 48 | 1 << 47 | number << 24 | index
 
-    def rule_flows(self, number):
+    def rule_flows(self, number, entry=None):
         """The switch's flows of rule ``number``: kind 0x04 with that number
         (static/netmap/twice/virtual-server flows), and the forward
         bindings of a port-forward rule (kind 0x01, bit 47, the number in
-        bits 46..24)."""
+        bits 46..24).  ``entry``: only those whose low 24 bits are that
+        (a host's offset, RULE_ENTRY, or a forward's port index)."""
         out = []
         for f in self.flows():
             c = f['cookie']
+            if entry is not None and c & RULE_ENTRY != entry:
+                continue
             if c >> 48 == 0xF104 and (c >> 24) & 0x7FFFFF == number:
                 out.append(f)
             elif c >> 48 == 0xF101 and c >> 47 & 1 and \
@@ -1712,14 +1715,14 @@ class FlowmasqNet:
                 out.append(f)
         return out
 
-    def wait_rule_flows(self, number, timeout=10.0, count=1):
+    def wait_rule_flows(self, number, timeout=10.0, count=1, entry=None):
         """Poll until the switch has at least ``count`` flows of rule
-        ``number`` (:meth:`rule_flows`); returns them, FlowmasqError on
-        timeout."""
+        ``number`` (:meth:`rule_flows`, ``entry`` likewise); returns them,
+        FlowmasqError on timeout."""
         deadline = time.monotonic() + timeout
         flows = []
         while True:
-            flows = self.rule_flows(number)
+            flows = self.rule_flows(number, entry)
             if len(flows) >= count:
                 return flows
             if time.monotonic() >= deadline:
@@ -1743,21 +1746,23 @@ class FlowmasqNet:
         """The hit log of :meth:`start_name_server` on host:port."""
         return self.workdir / ('names-%s-%d.log' % (host, port))
 
-    def start_name_server(self, host, port=80):
+    def start_name_server(self, host, port=80, wait=True):
         """A tiny HTTP server on ``host`` (all its addresses) that answers
         every GET with the host's name and a newline ("h3\\n"), and appends
         one line "<client address> <client port>" per request to its hit
         log (:meth:`name_server_hits`) before answering, so a test can count
         each server's hits independently of the clients.  Restarting it on
-        the same host and port appends to the same log.  Returns the
-        process (stop it with :meth:`kill`)."""
+        the same host and port appends to the same log.  ``wait=False``:
+        return at once (then :meth:`wait_listening` before use).  Returns
+        the process (stop it with :meth:`kill`)."""
         script = self.script('name_server.py', NAME_SERVER)
         log = self.name_server_log(host, port)
         log.touch()
         p = self.popen(host, [PY, script, host, '0.0.0.0', str(port),
                               str(log)], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
-        self.wait_listening(host, port)
+        if wait:
+            self.wait_listening(host, port)
         return p
 
     def name_server_offset(self, host, port=80):
