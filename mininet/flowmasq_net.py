@@ -307,13 +307,17 @@ def http_get(url, timeout=5.0):
 def make_config(of_port, rest_port, switch_name, udp_timeout=None,
                 of_address='127.0.0.1', rest_address='127.0.0.1',
                 profile='rfc', extra_timers=None, extra_switch=None,
-                extra_config=None, extra_switches=None):
+                extra_config=None, extra_switches=None, extended=False,
+                rules=None):
     """The controller configuration (a dict) for the flowmasq topology.
 
     extra_switch: more fields of the switch entry, e.g. {'mssClamp': 1360};
     extra_config: more top-level fields, e.g. {'bindingLog': {...}};
     extra_switches: more switch entries after the topology's (e.g. one that
-    a test client plays)."""
+    a test client plays); extended: the inside ports of the extended
+    topology (h3, h4, h5 too); rules: the switch's NAT rule chain (a list of
+    rule dicts, written as is; None: no "rules" key, the implicit
+    masquerade)."""
     timers = {'profile': profile}
     if udp_timeout is not None:
         timers['udp'] = udp_timeout
@@ -327,7 +331,8 @@ def make_config(of_port, rest_port, switch_name, udp_timeout=None,
             'dpid': topo.DPID_COLON,
             'name': switch_name,
             'inside': [{
-                'ports': list(topo.INSIDE_PORTS),
+                'ports': list(topo.EXTENDED_INSIDE_PORTS if extended
+                              else topo.INSIDE_PORTS),
                 'gateway': '%s/%d' % (topo.INSIDE_GATEWAY, topo.INSIDE_PREFIX),
                 'mac': topo.INSIDE_MAC,
             }],
@@ -340,6 +345,8 @@ def make_config(of_port, rest_port, switch_name, udp_timeout=None,
             },
         }],
     }
+    if rules is not None:
+        config['switches'][0]['rules'] = list(rules)
     config['switches'][0].update(extra_switch or {})
     config['switches'].extend(extra_switches or [])
     config.update(extra_config or {})
@@ -690,15 +697,112 @@ http.server.ThreadingHTTPServer(
 '''
 
 
+# The rule entry of RuleCookies (a rule's flow as a whole).
+RULE_ENTRY = (1 << 24) - 1
+
+# An HTTP server that answers every GET with its host's name; one line
+# "<client address> <client port>" per hit in its log, written (and
+# flushed) before the answer.
+NAME_SERVER = r"""
+import http.server, os, sys, threading
+name, addr, port, log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+lock = threading.Lock()
+fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.0'
+
+    def do_GET(self):
+        with lock:
+            os.write(fd, ('%s %d\n' % self.client_address).encode())
+        body = (name + '\n').encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'text/plain')
+        self.send_header('Content-Length', str(len(body)))
+        self.send_header('Connection', 'close')
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Server(http.server.ThreadingHTTPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+    request_queue_size = 128
+
+
+Server((addr, port), Handler).serve_forever()
+"""
+
+# count sequential HTTP/1.0 GETs, a new connection each; prints one line per
+# request: "OK <body without newline>" or "ERR <reason>".
+HTTP_MANY_CLIENT = r"""
+import errno, socket, sys
+addr, port, count, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+for _ in range(count):
+    try:
+        s = socket.create_connection((addr, port), timeout=timeout)
+        try:
+            s.sendall(b'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' % addr.encode())
+            data = b''
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            s.close()
+        head, _, body = data.partition(b'\r\n\r\n')
+        if not head.startswith(b'HTTP/1.0 200'):
+            print('ERR status %r' % head[:40], flush=True)
+        else:
+            print('OK ' + body.decode('utf-8', 'replace').strip(), flush=True)
+    except socket.timeout:
+        print('ERR timeout', flush=True)
+    except OSError as e:
+        print('ERR %s' % (errno.errorcode.get(e.errno, str(e)),), flush=True)
+"""
+
+# One TCP connect; prints a JSON line {ok, error, seconds, local}.
+TCP_CONNECT_CLIENT = r"""
+import errno, json, socket, sys, time
+addr, port, timeout, sport = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('0.0.0.0', sport))
+s.settimeout(timeout)
+start = time.monotonic()
+result = {'ok': False, 'error': None, 'local': '%s:%d' % s.getsockname()}
+try:
+    s.connect((addr, port))
+    result['ok'] = True
+    result['local'] = '%s:%d' % s.getsockname()
+except socket.timeout:
+    result['error'] = 'timeout'
+except OSError as e:
+    result['error'] = errno.errorcode.get(e.errno, str(e))
+result['seconds'] = round(time.monotonic() - start, 3)
+s.close()
+print(json.dumps(result))
+"""
+
+
 class FlowmasqNet:
     """Controller + Mininet topology, started and torn down together."""
 
     def __init__(self, of_version='OpenFlow13', udp_timeout=None,
                  switch_name=None, workdir=None, ready_timeout=45.0,
                  extra_timers=None, log_level='warning', standalone=False,
-                 extra_switch=None, extra_config=None, extra_switches=None):
+                 extra_switch=None, extra_config=None, extra_switches=None,
+                 extended=False, rules=None):
         """standalone=True: no controller, failMode=standalone (a plain
-        learning switch) -- only for smoke-testing the topology itself."""
+        learning switch) -- only for smoke-testing the topology itself.
+        extended=True: the extended topology (h3, h4, h5, site B's b1; see
+        :mod:`flowmasq_topo`); rules: the switch's rule chain in the config
+        (see :func:`make_config`)."""
         if of_version not in OF_VERSIONS:
             raise ValueError('of_version must be one of %s' % (OF_VERSIONS,))
         self.of_version = of_version
@@ -707,6 +811,8 @@ class FlowmasqNet:
         self.extra_switch = extra_switch
         self.extra_config = extra_config
         self.extra_switches = extra_switches
+        self.extended = extended
+        self.rules = rules
         self.switch_name = switch_name or unique_switch_name()
         self.workdir = Path(workdir or tempfile.mkdtemp(
             prefix='flowmasq-%s-' % self.switch_name))
@@ -756,7 +862,8 @@ class FlowmasqNet:
                           extra_timers=self.extra_timers,
                           extra_switch=self.extra_switch,
                           extra_config=self.extra_config,
-                          extra_switches=self.extra_switches)
+                          extra_switches=self.extra_switches,
+                          extended=self.extended, rules=self.rules)
         # '@WORKDIR@' in a value (e.g. a log path) names this run's directory
         self.config_path.write_text(json.dumps(cfg, indent=2).replace(
             '@WORKDIR@', str(self.workdir)) + '\n')
@@ -776,7 +883,8 @@ class FlowmasqNet:
         switch = partial(OVSSwitch, datapath='user',
                          failMode='standalone' if self.standalone else 'secure',
                          protocols=self.of_version)
-        self.net = Mininet(topo=topo.FlowmasqTopo(switch_name=self.switch_name),
+        self.net = Mininet(topo=topo.FlowmasqTopo(switch_name=self.switch_name,
+                                                  extended=self.extended),
                            switch=switch, host=topo.FlowmasqHost,
                            controller=None, autoSetMacs=False,
                            autoStaticArp=False, build=False,
@@ -856,7 +964,9 @@ class FlowmasqNet:
                 print('warning: net.stop() failed: %s' % e, file=sys.stderr)
         # the bridge and its ports, if Mininet left anything behind
         run(['ovs-vsctl', '--if-exists', 'del-br', self.switch_name])
-        for port in (1, 2, 3):
+        ports = [topo.OUTSIDE_PORT] + (topo.EXTENDED_INSIDE_PORTS
+                                       if self.extended else topo.INSIDE_PORTS)
+        for port in ports:
             name = '%s-eth%d' % (self.switch_name, port)
             if Path('/sys/class/net', name).exists():
                 run(['ip', 'link', 'del', name])
@@ -1507,6 +1617,244 @@ class FlowmasqNet:
                                str(docroot), str(int(rate))])
         self.wait_listening('ext', port)
         return p, path, digest
+
+
+    # -- NAT rules (issue 7) and the extended topology's helpers ----------
+
+    def rest_call(self, method, path, body=None, timeout=10.0):
+        """``method`` path on the controller with an optional JSON body;
+        returns (status, parsed JSON or text)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.rest_url + path, data=data,
+                                     method=method)
+        if data is not None:
+            req.add_header('Content-Type', 'application/json')
+        try:
+            with _NO_PROXY_OPENER.open(req, timeout=timeout) as r:
+                status, raw = r.status, r.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        text = raw.decode('utf-8', 'replace')
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
+
+    def _rules_path(self):
+        return '/api/v1/switches/%s/rules' % topo.DPID_COLON
+
+    def rules_json(self):
+        """GET /api/v1/switches/<dpid>/rules: {"switch": ..., "rules":
+        [...]} (FlowmasqError unless 200)."""
+        status, body = self.rest_call('GET', self._rules_path())
+        if status != 200 or not isinstance(body, dict):
+            raise FlowmasqError('GET %s -> HTTP %s: %r'
+                                % (self._rules_path(), status, body))
+        return body
+
+    def rule(self, rule_id):
+        """The view of one rule from :meth:`rules_json`, or None."""
+        for r in self.rules_json().get('rules', []):
+            if r.get('id') == rule_id:
+                return r
+        return None
+
+    def rule_number(self, rule_id):
+        """A rule's number (its cookie field); FlowmasqError if unknown."""
+        r = self.rule(rule_id)
+        if r is None:
+            raise FlowmasqError('no rule %r: %r' % (rule_id,
+                                                    self.rules_json()))
+        return int(r['number'])
+
+    def add_rule(self, rule, position=None):
+        """POST a rule (a dict as in the config) at ``position`` (1-based;
+        None: append); returns (status, json)."""
+        body = dict(rule)
+        if position is not None:
+            body['position'] = position
+        return self.rest_call('POST', self._rules_path(), body)
+
+    def delete_rule(self, rule_id):
+        """DELETE a rule by id; returns (status, json)."""
+        return self.rest_call('DELETE', '%s/%s' % (self._rules_path(),
+                                                   rule_id))
+
+    def delete_bindings(self, inside):
+        """DELETE /api/v1/bindings?inside=<address>: every binding of one
+        inside host; returns (status, json)."""
+        return self.rest_call('DELETE', '/api/v1/bindings?inside=%s' % inside)
+
+    @staticmethod
+    def rule_cookie(number, entry=RULE_ENTRY):
+        """The cookie of a rule's flow (RuleCookies.flow): 0xF104 << 48 |
+        number << 24 | entry."""
+        return 0xF104 << 48 | number << 24 | entry
+
+    @staticmethod
+    def forward_cookie(number, index):
+        """The binding cookie of port ``index`` of port-forward rule
+        ``number`` (Cookies.binding(RuleCookies.forwardId(number, index)))."""
+        return 0xF101 << 48 | 1 << 47 | number << 24 | index
+
+    def rule_flows(self, number, entry=None):
+        """The switch's flows of rule ``number``: kind 0x04 with that number
+        (static/netmap/twice/virtual-server flows), and the forward
+        bindings of a port-forward rule (kind 0x01, bit 47, the number in
+        bits 46..24).  ``entry``: only those whose low 24 bits are that
+        (a host's offset, RULE_ENTRY, or a forward's port index)."""
+        out = []
+        for f in self.flows():
+            c = f['cookie']
+            if entry is not None and c & RULE_ENTRY != entry:
+                continue
+            if c >> 48 == 0xF104 and (c >> 24) & 0x7FFFFF == number:
+                out.append(f)
+            elif c >> 48 == 0xF101 and c >> 47 & 1 and \
+                    (c >> 24) & 0x7FFFFF == number:
+                out.append(f)
+        return out
+
+    def wait_rule_flows(self, number, timeout=10.0, count=1, entry=None):
+        """Poll until the switch has at least ``count`` flows of rule
+        ``number`` (:meth:`rule_flows`, ``entry`` likewise); returns them,
+        FlowmasqError on timeout."""
+        deadline = time.monotonic() + timeout
+        flows = []
+        while True:
+            flows = self.rule_flows(number, entry)
+            if len(flows) >= count:
+                return flows
+            if time.monotonic() >= deadline:
+                raise FlowmasqError(
+                    'rule %d: %d flow(s) on the switch after %.0f s, expected'
+                    ' at least %d:\n%s' % (number, len(flows), timeout,
+                                           count, '\n'.join(self.dump_flows())))
+            time.sleep(0.2)
+
+    def wait_rule_flows_gone(self, number, timeout=10.0):
+        """Poll until no flow of rule ``number`` is left; True, or False
+        on timeout."""
+        deadline = time.monotonic() + timeout
+        while self.rule_flows(number):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def name_server_log(self, host, port=80):
+        """The hit log of :meth:`start_name_server` on host:port."""
+        return self.workdir / ('names-%s-%d.log' % (host, port))
+
+    def start_name_server(self, host, port=80, wait=True):
+        """A tiny HTTP server on ``host`` (all its addresses) that answers
+        every GET with the host's name and a newline ("h3\\n"), and appends
+        one line "<client address> <client port>" per request to its hit
+        log (:meth:`name_server_hits`) before answering, so a test can count
+        each server's hits independently of the clients.  Restarting it on
+        the same host and port appends to the same log.  ``wait=False``:
+        return at once (then :meth:`wait_listening` before use).  Returns
+        the process (stop it with :meth:`kill`)."""
+        script = self.script('name_server.py', NAME_SERVER)
+        log = self.name_server_log(host, port)
+        log.touch()
+        p = self.popen(host, [PY, script, host, '0.0.0.0', str(port),
+                              str(log)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        if wait:
+            self.wait_listening(host, port)
+        return p
+
+    def name_server_offset(self, host, port=80):
+        """The current end of a name server's hit log."""
+        try:
+            return self.name_server_log(host, port).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def name_server_hits(self, host, port=80, since=0):
+        """The (client address, client port) of each hit on host:port's
+        name server logged after byte offset ``since``."""
+        try:
+            with open(self.name_server_log(host, port), 'rb') as f:
+                f.seek(since)
+                text = f.read().decode('ascii', 'replace')
+        except FileNotFoundError:
+            return []
+        out = []
+        for line in text.splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                out.append((parts[0], int(parts[1])))
+        return out
+
+    def http_text(self, host, url, timeout=5, local_port=None):
+        """GET url from ``host`` with curl; the body, or None when the
+        transfer failed (no connection, timeout, HTTP error)."""
+        cmd = ['curl', '--noproxy', '*', '-s', '-f', '--max-time',
+               str(timeout), '--connect-timeout', str(timeout)]
+        if local_port:
+            cmd += ['--local-port', str(local_port)]
+        out, _, rc = self.pexec(host, cmd + [url], timeout=timeout + 5)
+        return out if rc == 0 else None
+
+    def http_texts(self, host, address, port, count, timeout=3.0):
+        """``count`` sequential HTTP/1.0 GETs of / from ``host`` to
+        address:port, each on a new connection, from one process (fast);
+        returns one entry per request: the body, or "ERR <reason>"."""
+        script = self.script('http_many.py', HTTP_MANY_CLIENT)
+        out, err, rc = self.pexec(host, [PY, script, address, str(port),
+                                         str(count), str(timeout)],
+                                  timeout=count * (timeout + 1) + 30)
+        lines = out.splitlines()
+        if rc != 0 or len(lines) != count:
+            raise FlowmasqError('http_many from %s to %s:%d exited %s with '
+                                '%d of %d lines: %s'
+                                % (host, address, port, rc, len(lines),
+                                   count, (out + err)[-2000:]))
+        return [l[3:] if l.startswith('OK ') else l for l in lines]
+
+    def tcp_connect(self, host, address, port, timeout=5.0, sport=0):
+        """One TCP connect from ``host`` (optionally from ``sport``);
+        returns {'ok': bool, 'error': errno name or 'timeout' or None,
+        'seconds': time taken, 'local': 'ip:port' or None}."""
+        script = self.script('tcp_connect.py', TCP_CONNECT_CLIENT)
+        out, err, rc = self.pexec(host, [PY, script, address, str(port),
+                                         str(timeout), str(sport)],
+                                  timeout=timeout + 10)
+        try:
+            return json.loads(out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            raise FlowmasqError('tcp_connect from %s exited %s: %r'
+                                % (host, rc, out + err))
+
+    def start_udp_echo_on(self, host, port, address=None):
+        """A UDP echo server on ``host`` (its address, or ``address``):port
+        that prints the peers it saw."""
+        script = self.script('udp_echo.py', UDP_ECHO_SERVER)
+        p = self.popen(host, [PY, '-u', script,
+                              address or self.host(host).IP(), str(port)])
+        self.wait_listening(host, port, proto='udp')
+        return p
+
+    def ping(self, host, address, count=2, timeout=5):
+        """ping from ``host``; True when at least one reply came."""
+        _, _, rc = self.pexec(host, ['ping', '-n', '-c', str(count), '-i',
+                                     '0.2', '-W', str(timeout), address],
+                              timeout=timeout + count + 5)
+        return rc == 0
+
+    @property
+    def h3(self):
+        return self.net.get('h3')
+
+    @property
+    def h4(self):
+        return self.net.get('h4')
+
+    @property
+    def b1(self):
+        return self.net.get('b1')
 
 
 IPV4_LINE = re.compile(

@@ -44,6 +44,29 @@ From Python (the test driver, :mod:`flowmasq_net`)::
 
     from flowmasq_topo import FlowmasqTopo, FlowmasqHost
     topo = FlowmasqTopo(switch_name='fm1a2b')
+
+Extended topology (opt-in: ``FlowmasqTopo(extended=True)``,
+``FlowmasqNet(extended=True)``, ``--topo flowmasq,extended=True``), for the
+NAT rule forms (port forwards, virtual servers, static and network NAT, twice
+NAT between overlapping sites)::
+
+            10.0.0.0/24 (inside)                  203.0.113.0/24 ("Internet")
+    h1 10.0.0.11 ---- port 1 +-----------+
+    h2 10.0.0.12 ---- port 2 |           | port 3 ---- ext 203.0.113.10 ---- far
+    h3 10.0.0.13 ---- port 4 |  switch   |             (a router)  | eth2
+    h4 10.0.0.14 ---- port 5 |           |                         | 10.0.0.254/24
+    h5 10.0.0.17 ---- port 6 +-----------+                         |
+                                                       b1 10.0.0.21/24 (site B)
+                                                       default route via ext
+
+h3 and h4 are the inside servers (port forward, virtual server), h5 the
+host of a network (NETMAP) rule, kept apart from the servers because a
+network rule's proactive flows rewrite every packet its host sends.  b1 is
+"site B", a second site that numbers its network 10.0.0.0/24 as the inside
+does: ext reaches it on a link of its own (``ext-eth2``) and routes
+10.88.0.0/24, the inside's mapped prefix of a twice-NAT rule, to the gateway
+203.0.113.1.  The inside ports of the configuration are then 1, 2, 4, 5
+and 6.  Every interface has tx checksum offload off (:class:`FlowmasqHost`).
 """
 
 from mininet.node import Host
@@ -79,6 +102,25 @@ EXT_IP = '203.0.113.10'
 INSIDE_PORTS = [1, 2]
 OUTSIDE_PORT = 3
 
+# The extended topology's inside hosts (same layout as HOST_TABLE); their
+# ports are inside ports too (EXTENDED_INSIDE_PORTS).
+EXTENDED_HOST_TABLE = {
+    'h3': ('10.0.0.13/24', '00:00:00:00:00:13', 4, 'via ' + INSIDE_GATEWAY),
+    'h4': ('10.0.0.14/24', '00:00:00:00:00:14', 5, 'via ' + INSIDE_GATEWAY),
+    'h5': ('10.0.0.17/24', '00:00:00:00:00:17', 6, 'via ' + INSIDE_GATEWAY),
+}
+EXTENDED_INSIDE_PORTS = INSIDE_PORTS + [4, 5, 6]
+H3_IP = '10.0.0.13'
+H4_IP = '10.0.0.14'
+H5_IP = '10.0.0.17'
+
+# Site B behind ext: (ip/prefix, mac, default route); ext's side of the link;
+# the prefix ext routes to the gateway (a twice-NAT rule's insideAs).
+SITE_B = ('10.0.0.21/24', '00:00:00:00:00:b1', 'via 10.0.0.254')
+EXT_SITE_B_SIDE = '10.0.0.254/24'
+B1_IP = '10.0.0.21'
+SITE_B_ROUTE = ('10.88.0.0/24', OUTSIDE_ADDRESS)
+
 # Gateway MACs used in the controller configuration (locally administered).
 INSIDE_MAC = '02:f1:00:00:00:01'
 OUTSIDE_MAC = '02:f1:00:00:00:02'
@@ -107,13 +149,18 @@ class FlowmasqHost(Host):
             self.cmd('ip link set dev %s-%s mtu %d' % (self.name, intf, mtu))
         if params.get('router'):
             self.cmd('sysctl -qw net.ipv4.ip_forward=1')
+        for route in params.get('routes', ()):
+            # after the addresses: the next hop must be on-link by now
+            self.cmd('ip route replace %s' % route)
         return r
 
 
 class FlowmasqTopo(Topo):
-    """h1, h2 (inside) and ext (outside) on one switch, ports 1, 2, 3."""
+    """h1, h2 (inside) and ext (outside) on one switch, ports 1, 2, 3;
+    extended=True adds h3, h4, h5 (ports 4, 5, 6) and site B's b1 behind
+    ext."""
 
-    def build(self, switch_name='s1'):  # pylint: disable=arguments-differ
+    def build(self, switch_name='s1', extended=False):  # pylint: disable=arguments-differ
         if len(switch_name) > 10:
             # '<name>-eth3' must fit in IFNAMSIZ-1 = 15 characters
             raise ValueError('switch name %r too long (max 10 characters)'
@@ -130,6 +177,21 @@ class FlowmasqTopo(Topo):
         far = self.addHost('far', cls=FlowmasqHost, ip=ip, mac=mac, defaultRoute=route)
         self.addLink('ext', far, port1=1, port2=0,
                      params1={'ip': EXT_FAR_SIDE})
+        if extended in (True, 'True', 'true', '1'):   # mn passes strings
+            self.build_extended(sw)
+
+    def build_extended(self, sw):
+        """h3, h4, h5 inside; b1 on ext's third interface (site B)."""
+        for name, (ip, mac, port, route) in EXTENDED_HOST_TABLE.items():
+            h = self.addHost(name, cls=FlowmasqHost, ip=ip, mac=mac,
+                             defaultRoute=route)
+            self.addLink(h, sw, port1=0, port2=port)
+        ip, mac, route = SITE_B
+        b1 = self.addHost('b1', cls=FlowmasqHost, ip=ip, mac=mac,
+                          defaultRoute=route)
+        self.addLink('ext', b1, port1=2, port2=0,
+                     params1={'ip': EXT_SITE_B_SIDE})
+        self.nodeInfo('ext')['routes'] = ['%s via %s' % SITE_B_ROUTE]
 
     def hosts_params_router(self):
         """ext forwards, and its interface towards far has the small MTU."""
