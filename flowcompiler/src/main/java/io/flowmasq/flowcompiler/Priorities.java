@@ -24,6 +24,12 @@ public final class Priorities {
     /** Translation flows of bindings. */
     public static final int BINDING = 20000;
     /**
+     * A TCP virtual server's SYNs, where the switch matches TCP flags: above {@link #BINDING}, so a client that
+     * reuses the port of a closing connection opens a new one on a server in rotation, not the old session's
+     * server (which may have gone down). Below {@link #TO_PUBLIC_ADDRESS}, which matches only inside ports.
+     */
+    public static final int RULE_SYN_TRAP = 21000;
+    /**
      * A rule's traps to the controller: a twice-NAT network's first packet (the pair's flows are installed
      * reactively) and a virtual server's new connections. Above {@link #NEW_FLOW}, so that such a packet is
      * not taken for a masquerade flow (also above {@link #PENALTY}: the penalty box does not cover them);

@@ -259,6 +259,25 @@ public final class RuleFlows {
                 trapStamp(rule, Priorities.RULE_TRAP));
     }
 
+    /**
+     * Where the switch matches TCP flags: every SYN to a TCP virtual server goes up (above the connections'
+     * binding flows), so the controller decides whether it opens a new connection or repeats a pending one.
+     * Empty for UDP, and where the switch cannot match TCP flags.
+     */
+    public List<OFMessage> virtualServerSynTrap(int rule, Protocol protocol, OFPort outsidePort, Endpoint vip) {
+        if (protocol != Protocol.TCP || !dialect.supportsTcpFlags()) {
+            return List.of();
+        }
+        Match.Builder m = factory.buildMatch()
+                .setExact(MatchField.IN_PORT, outsidePort)
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IP_PROTO, IpProtocol.TCP)
+                .setExact(MatchField.IPV4_DST, vip.address())
+                .setExact(MatchField.TCP_DST, TransportPort.of(vip.port()));
+        return List.of(dialect.add(dialect.matchTcpFlag(m, io.flowmasq.flowcompiler.TcpFlags.SYN).build(),
+                toController(), trapStamp(rule, Priorities.RULE_SYN_TRAP)));
+    }
+
     public List<OFMessage> removeVirtualServerTrap(int rule, Protocol protocol, OFPort outsidePort, Endpoint vip) {
         return dialect.deleteStrict(trapStamp(rule, Priorities.RULE_TRAP),
                 List.of(virtualServerMatch(protocol, outsidePort, vip)));
