@@ -19,6 +19,8 @@ import org.projectfloodlight.openflow.types.DatapathId;
 import io.flowmasq.controller.openflow.OpenFlowCounters;
 import io.flowmasq.controller.openflow.OpenFlowServer;
 import io.flowmasq.controller.session.ControllerNatService;
+import io.flowmasq.controller.session.SessionRuleService;
+import io.flowmasq.controller.nat.rules.RuleNumbers;
 import io.flowmasq.controller.session.SwitchMetrics;
 import io.flowmasq.controller.session.RateMeter;
 import io.flowmasq.controller.session.SwitchSessions;
@@ -77,8 +79,11 @@ public final class Controller implements AutoCloseable {
         });
         RateMeter packetIns = new RateMeter(() -> counters.get("nat.packet_in"), clock, 6);
         scheduler.scheduleAtFixedRate(packetIns::sample, 0, 1, TimeUnit.SECONDS);
+        RuleNumbers ruleNumbers = RuleNumbers.after(config.switches().stream()
+                .flatMap(sw -> sw.rules().stream()).toList());
         ControllerNatService service = new ControllerNatService(sessions, counters::snapshot, clock,
-                EffectiveConfig.toJson(config), scheduler, packetIns);
+                EffectiveConfig.toJson(config), scheduler, packetIns,
+                new SessionRuleService(sessions, clock, ruleNumbers));
         RestServer rest = new RestServer(new RestSettings(
                 new InetSocketAddress(config.rest().address(), config.rest().port()), config.restToken().orElse(null)),
                 service, metrics);

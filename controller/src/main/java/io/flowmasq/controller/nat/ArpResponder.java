@@ -6,6 +6,7 @@ import io.flowmasq.controller.packet.ArpFrames;
 import io.flowmasq.controller.packet.ArpPacket;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
 import org.projectfloodlight.openflow.types.OFPort;
@@ -16,15 +17,18 @@ import org.projectfloodlight.openflow.types.OFPort;
  */
 final class ArpResponder {
     private final SwitchConfig config;
+    /** The outside addresses of the rule chain in force (it changes at runtime). */
+    private final Supplier<PublicAddresses> publicAddresses;
 
-    ArpResponder(SwitchConfig config) {
+    ArpResponder(SwitchConfig config, Supplier<PublicAddresses> publicAddresses) {
         this.config = config;
+        this.publicAddresses = publicAddresses;
     }
 
     /** The MAC that owns {@code target} on {@code port}, when the gateway does. */
     Optional<MacAddress> ownerOf(OFPort port, IPv4Address target) {
         if (port.equals(config.outside().port())) {
-            return config.outside().publicAddresses().contains(target)
+            return publicAddresses.get().owns(target)
                     ? Optional.of(config.outside().mac()) : Optional.empty();
         }
         for (InsideConfig inside : config.inside()) {

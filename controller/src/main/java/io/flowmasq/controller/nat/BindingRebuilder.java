@@ -4,6 +4,7 @@ import io.flowmasq.controller.config.InsideConfig;
 import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.flowcompiler.BindingHalf;
 import io.flowmasq.flowcompiler.BindingSpec;
+import io.flowmasq.flowcompiler.rules.RuleCookies;
 import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.Protocol;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -61,6 +63,49 @@ final class BindingRebuilder {
     record Result(List<OFMessage> messages, RebuildSummary summary) {
     }
 
+    /** Whether an address is one of the rule chain's translated public addresses. */
+    private final Predicate<IPv4Address> isPublic;
+    private final RuleClaims claims;
+
+    /** What the rule chain says about the flows and bindings a rebuild finds. */
+    interface RuleClaims {
+        /** Whether a rule flow (kind 0x04) is still wanted: its rule exists and made it; else it is deleted. */
+        boolean keeps(InstalledFlow ruleFlow);
+
+        /** Whether the public port of a binding found is held by a rule (a forward, a virtual server). */
+        boolean holdsPort(BindingSpec s);
+
+        /**
+         * The binding is adopted: the number of the rule that claims it (0 for none), with what the rule keeps
+         * about it (a pool's lease, a virtual server's connection count) taken up.
+         */
+        int adopt(BindingSpec s, boolean firstOfMapping);
+
+        /** A port forward's binding whose rule is gone: deleted, not adopted. */
+        boolean orphanForward(long id);
+
+        RuleClaims NONE = new RuleClaims() {
+            @Override
+            public boolean keeps(InstalledFlow ruleFlow) {
+                return false;
+            }
+
+            @Override
+            public boolean holdsPort(BindingSpec s) {
+                return false;
+            }
+
+            @Override
+            public int adopt(BindingSpec s, boolean firstOfMapping) {
+                return 0;
+            }
+
+            @Override
+            public boolean orphanForward(long id) {
+                return RuleCookies.isForwardId(id);
+            }
+        };
+    }
     private final SwitchConfig config;
     private final FlowCompiler compiler;
     private final BindingTable table;
@@ -71,7 +116,10 @@ final class BindingRebuilder {
     private final LongPredicate isAlg;
 
     BindingRebuilder(SwitchConfig config, FlowCompiler compiler, BindingTable table, NaptAllocator allocator,
-                     BindingIds ids, BindingListener listener, CounterSink counters, LongPredicate isAlg) {
+                     BindingIds ids, BindingListener listener, CounterSink counters, LongPredicate isAlg,
+                     Predicate<IPv4Address> isPublic, RuleClaims claims) {
+        this.isPublic = isPublic;
+        this.claims = claims;
         this.config = config;
         this.compiler = compiler;
         this.table = table;
@@ -135,13 +183,22 @@ final class BindingRebuilder {
             switch (f.kind()) {
                 case BINDING:
                     byId.computeIfAbsent(f.id(), k -> new ArrayList<>()).add(f);
-                    maxId = Math.max(maxId, f.id());
+                    if (!RuleCookies.isForwardId(f.id())) { // forwards' ids are their rule's, not the counter's
+                        maxId = Math.max(maxId, f.id());
+                    }
                     break;
                 case HAIRPIN:
                     hairpins.computeIfAbsent(f.id(), k -> new ArrayList<>()).add(f);
                     break;
                 case UNKNOWN_KIND:
                     unknownKind.add(f);
+                    break;
+                case RULE:
+                    if (!claims.keeps(f)) { // a deleted rule's, or a twice-NAT pair (made again on demand)
+                        run.removed.merge("rule_flow", 1, Integer::sum);
+                        counters.increment("nat.rebuild.removed.rule_flow");
+                        run.deleteFlows(List.of(f));
+                    }
                     break;
                 default:
                     break; // the pipeline is re-added on every connect; others' flows are not ours to touch
@@ -289,7 +346,12 @@ final class BindingRebuilder {
             run.remove("conflict", id, flows, conflict);
             return;
         }
-        if (table.sessions(s.protocol(), s.inside()) == 0
+        if (claims.orphanForward(id)) {
+            run.remove("rule_deleted", id, flows, "a port forward whose rule is gone");
+            return;
+        }
+        boolean firstOfMapping = table.sessions(s.protocol(), s.inside()) == 0;
+        if (firstOfMapping && !claims.holdsPort(s)
                 && allocator.reserve(s.protocol(), s.external()) == NaptAllocator.Reservation.IN_USE) {
             run.remove("port_in_use", id, flows, s.protocol().label() + " " + s.external() + " is taken");
             return;
@@ -297,7 +359,7 @@ final class BindingRebuilder {
         BindingState state = stateOf(s, in == null ? null : in.half().flavour());
         long age = Math.max(out == null ? 0 : out.durationMillis(), in == null ? 0 : in.durationMillis());
         Binding b = new Binding(s, run.now - age, state,
-                s.idleTimeout() == 0 ? Binding.Origin.STATIC : Binding.Origin.DYNAMIC);
+                s.idleTimeout() == 0 ? Binding.Origin.STATIC : Binding.Origin.DYNAMIC, claims.adopt(s, firstOfMapping));
         table.add(b);
         listener.adopted(b, run.now);
         if (out != null && in != null) {
@@ -365,7 +427,7 @@ final class BindingRebuilder {
                 || !s.toOutside().source().equals(config.outside().mac())) {
             return "outside port/MAC " + s.toOutside().port() + "/" + s.toOutside().source() + " not configured";
         }
-        if (!config.outside().publicAddresses().contains(s.external().address())) {
+        if (!isPublic.test(s.external().address())) {
             return s.external().address() + " is not a public address";
         }
         Optional<InsideConfig> inside = config.inside().stream().filter(i -> i.contains(s.inside().address()))

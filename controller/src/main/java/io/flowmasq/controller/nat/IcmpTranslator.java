@@ -15,6 +15,7 @@ import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Optional;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.types.IPv4Address;
@@ -27,6 +28,8 @@ import org.projectfloodlight.openflow.types.MacAddress;
  * Errors that match no binding are dropped and counted: no forged error reaches inside.
  */
 final class IcmpTranslator {
+    /** Whether an address is one the controller translates for (the rule chain's, which changes). */
+    private final Predicate<IPv4Address> isPublic;
     private final SwitchConfig config;
     private final FlowCompiler compiler;
     private final BindingTable bindings;
@@ -35,7 +38,8 @@ final class IcmpTranslator {
     private final RateLimiter<IPv4Address> perHost;
 
     IcmpTranslator(SwitchConfig config, FlowCompiler compiler, BindingTable bindings, IcmpQueryTable queries,
-                   CounterSink counters, RateLimiter<IPv4Address> perHost) {
+                   CounterSink counters, RateLimiter<IPv4Address> perHost, Predicate<IPv4Address> isPublic) {
+        this.isPublic = isPublic;
         this.config = config;
         this.compiler = compiler;
         this.bindings = bindings;
@@ -67,7 +71,7 @@ final class IcmpTranslator {
                                long now) {
         Ipv4Frame f = Ipv4Frame.copyOf(ref.data());
         int type = icmpType(f.bytes());
-        if (ip.dst().equals(inside.gateway()) || config.outside().publicAddresses().contains(ip.dst())) {
+        if (ip.dst().equals(inside.gateway()) || isPublic.test(ip.dst())) {
             if (type != IcmpFrames.ECHO_REQUEST) {
                 return ignored("to_gateway");
             }
@@ -92,7 +96,7 @@ final class IcmpTranslator {
     }
 
     List<OFMessage> fromOutside(PacketRef ref, Ipv4Packet ip, long now) {
-        if (!config.outside().publicAddresses().contains(ip.dst()) || ip.ttl() <= 1) {
+        if (!isPublic.test(ip.dst()) || ip.ttl() <= 1) {
             return ignored("outside");
         }
         Ipv4Frame f = Ipv4Frame.copyOf(ref.data());

@@ -27,8 +27,12 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  * host keeps one address per subset (REQ-2), and over the allocator's full list the two agree.
  */
 public final class NaptAllocator {
+    /** The switch's own public addresses: what pairing without a rule's subset (ALGs, fragments) uses. */
     private final List<IPv4Address> addresses;
     private final Map<IPv4Address, Map<Protocol, PortAllocator>> ports = new HashMap<>();
+    private final PortRange range;
+    private final long reuseDelayMillis;
+    private final SplittableRandom random;
 
     /**
      * How long after a release the same inside endpoint may have its port back (see {@link PortAllocator}:
@@ -47,14 +51,27 @@ public final class NaptAllocator {
         }
         // Duplicates dropped (order kept): an address listed twice would be paired twice as often.
         this.addresses = List.copyOf(new LinkedHashSet<>(publicAddresses));
-        for (IPv4Address a : addresses) {
-            Map<Protocol, PortAllocator> perProtocol = new EnumMap<>(Protocol.class);
-            for (Protocol p : Protocol.values()) {
-                perProtocol.put(p, new PortAllocator(range.first(), range.last(), reuseDelayMillis, SETTLE_MS,
-                        random.split()));
-            }
-            ports.put(a, perProtocol);
+        this.range = range;
+        this.reuseDelayMillis = reuseDelayMillis;
+        this.random = random;
+        addresses.forEach(this::ensureAddress);
+    }
+
+    /**
+     * Gives the allocator ports on {@code address} too (a masquerade rule's, a forward's or a virtual server's
+     * address), without making it one of the default addresses. Idempotent; an address is never taken away
+     * while the process lives, so a deleted rule's bindings can still release their ports.
+     */
+    public void ensureAddress(IPv4Address address) {
+        if (ports.containsKey(address)) {
+            return;
         }
+        Map<Protocol, PortAllocator> perProtocol = new EnumMap<>(Protocol.class);
+        for (Protocol p : Protocol.values()) {
+            perProtocol.put(p, new PortAllocator(range.first(), range.last(), reuseDelayMillis, SETTLE_MS,
+                    random.split()));
+        }
+        ports.put(address, perProtocol);
     }
 
     /**

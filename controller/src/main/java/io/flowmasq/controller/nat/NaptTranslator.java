@@ -58,9 +58,51 @@ final class NaptTranslator {
         this.counters = counters;
     }
 
+    /**
+     * Where a new mapping's public endpoint comes from: the addresses of the masquerade rule that took the
+     * flow, or the address pool of a pool rule; {@link #rule()} is the number the binding is claimed by.
+     */
+    interface Source {
+        Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now);
+
+        /** The rule the binding is made under; 0 for none. */
+        int rule();
+
+        /** Where the port was looked for, for the log line of a failure. */
+        String describe(Endpoint inside);
+    }
+
+    /** The switch's own public addresses ({@code outside.publicAddresses}), under no rule: ALGs, fragments. */
+    Source defaultSource() {
+        return defaultSource;
+    }
+
+    private final Source defaultSource = new Source() {
+        @Override
+        public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
+            return allocator.allocate(protocol, inside, config.outside().publicAddresses(), now);
+        }
+
+        @Override
+        public int rule() {
+            return 0;
+        }
+
+        @Override
+        public String describe(Endpoint inside) {
+            return allocator.pairedAddress(inside.address(), config.outside().publicAddresses()).toString();
+        }
+    };
+
     /** Messages for a TCP/UDP first packet from an inside host, the next hop's MAC being known. */
     List<OFMessage> translate(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac,
                               long now) {
+        return translate(ref, packet, inside, nextHopMac, now, defaultSource);
+    }
+
+    /** As {@link #translate(PacketRef, Ipv4Packet, InsideConfig, MacAddress, long)}, a new mapping from {@code source}. */
+    List<OFMessage> translate(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac,
+                              long now, Source source) {
         Protocol protocol = packet.transport();
         Endpoint insideEndpoint = new Endpoint(packet.src(), packet.srcPort());
         Optional<Binding> existing = table.session(protocol, insideEndpoint, remoteOf(packet));
@@ -69,7 +111,7 @@ final class NaptTranslator {
             counters.increment("nat.packet_in.existing_binding");
             return mss.forward(ref, packet, r -> compiler.forwardOutbound(existing.get().spec(), r));
         }
-        Optional<Binding> created = bind(ref, packet, inside, nextHopMac, now);
+        Optional<Binding> created = bind(ref, packet, inside, nextHopMac, now, remoteOf(packet), source);
         if (created.isEmpty()) {
             return dropped(ref);
         }
@@ -91,6 +133,12 @@ final class NaptTranslator {
     /** As {@link #bind(PacketRef, Ipv4Packet, InsideConfig, MacAddress, long)}, tied to {@code remote} whatever the filtering. */
     Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now,
                            RemoteFilter remote) {
+        return bind(ref, packet, inside, nextHopMac, now, remote, defaultSource);
+    }
+
+    /** As {@link #bind(PacketRef, Ipv4Packet, InsideConfig, MacAddress, long, RemoteFilter)}, a new mapping from {@code source}. */
+    Optional<Binding> bind(PacketRef ref, Ipv4Packet packet, InsideConfig inside, MacAddress nextHopMac, long now,
+                           RemoteFilter remote, Source source) {
         if (!quotas.admit(packet.src(), ref.inPort(), inside.mac(), table.countFor(packet.src()), now)) {
             return Optional.empty();
         }
@@ -115,12 +163,12 @@ final class NaptTranslator {
             }
             external = Optional.of(mapping.get().external());
         } else {
-            external = allocator.allocate(protocol, insideEndpoint, now);
+            external = source.allocate(protocol, insideEndpoint, now);
         }
         if (external.isEmpty()) {
             counters.increment("nat.allocation_failed");
             LOG.warn("switch {}: no free {} port on {} for {}; packet dropped, no binding evicted",
-                    config.name(), protocol.label(), allocator.pairedAddress(packet.src()), insideEndpoint);
+                    config.name(), protocol.label(), source.describe(insideEndpoint), insideEndpoint);
             return Optional.empty();
         }
         BindingState state = BindingState.initial(protocol, compiler.supportsTcpFlags());
@@ -128,7 +176,8 @@ final class NaptTranslator {
                 new L2Hop(ref.inPort(), inside.mac(), packet.ethSrc()),
                 new L2Hop(config.outside().port(), config.outside().mac(), nextHopMac),
                 state.idleTimeout(protocol, config.timers()), remote);
-        Binding binding = new Binding(spec, now, state);
+        Binding binding = new Binding(spec, now, state, Binding.Origin.DYNAMIC,
+                mapping.map(Binding::rule).orElse(source.rule()));
         table.add(binding);
         firstPackets.remember(spec.id(), ref.inPort(), ref.data(), now); // to answer if the switch has no room
         listener.created(binding, now);

@@ -17,6 +17,9 @@ import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.PenaltySpec;
 import io.flowmasq.flowcompiler.PipelineSpec;
 import io.flowmasq.flowcompiler.TcpFlags;
+import io.flowmasq.flowcompiler.rules.Rule;
+import io.flowmasq.flowcompiler.rules.RuleCookies;
+import io.flowmasq.flowcompiler.rules.RuleForm;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.Protocol;
 import java.security.SecureRandom;
@@ -78,6 +81,9 @@ public final class NatEngine {
     private final FirstPackets firstPackets;
     /** Warnings about a full flow table: while it stays full every new flow is refused. */
     private final LogThrottle<String> tableFullLog = new LogThrottle<>(TABLE_FULL_LOG_INTERVAL_MS);
+    /** The rule chain in force, its runtimes and pools; its public addresses change with it. */
+    private final RuleSet rules;
+    private final LogThrottle<String> poolLog = new LogThrottle<>(HostQuotas.LOG_INTERVAL_MS);
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters) {
@@ -103,11 +109,12 @@ public final class NatEngine {
         long reuseDelayMillis = config.portReuseDelaySeconds() * 1000L;
         this.allocator = new NaptAllocator(config.outside().publicAddresses(), config.portRange(), reuseDelayMillis,
                 portRandom);
-        this.arp = new ArpResponder(config);
+        this.arp = new ArpResponder(config, this::publicAddresses);
         this.nextHop = new NextHopResolver(config.outside(), arpCache);
         MssClamper mss = new MssClamper(config.mssClamp(), compiler, counters);
         this.quotas = new HostQuotas(config.limits(), config.name(), counters);
-        this.meter = new PacketInMeter(config.limits(), compiler, pipelineSpec(config), config.name(), counters);
+        this.meter = new PacketInMeter(config.limits(), compiler, this::currentPipeline,
+                config.name(), counters);
         this.budget = config.limits().budgetOn()
                 ? new TokenBucket(config.limits().packetInsPerSecond(), config.limits().packetInBurst(), 0) : null;
         this.firstPackets = config.onTableFull() == TableFullPolicy.ICMP ? FirstPackets.keeping() : FirstPackets.none();
@@ -122,10 +129,12 @@ public final class NatEngine {
                 portRandom);
         this.icmp = new IcmpTranslator(config, compiler, table,
                 queries, counters,
-                new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST));
+                new RateLimiter<>(ICMP_PER_HOST_PER_SECOND, ICMP_PER_HOST_BURST), this::isTranslated);
         this.fragments = new FragmentTranslator(config, compiler, table, napt, allocator, queries, counters);
+        this.rules = new RuleSet(new RuleContext(config, compiler, compiler.ruleFlows(), table, insideHosts, nextHop,
+                allocator, statics, ids, listener, counters, this::removeLive), config.rules());
         this.rebuilder = new BindingRebuilder(config, compiler, table, allocator, ids, listener, counters,
-                ftp::isControl);
+                ftp::isControl, this::isTranslated, rules);
     }
 
     /**
@@ -185,6 +194,16 @@ public final class NatEngine {
                 b.protocol().label(), b.inside(), b.external(), (now - b.createdAt()) / 1000,
                 lastSession ? "" : "; the mapping lives on");
         return Optional.of(removeFlows(b, now));
+    }
+
+    /** Takes a live binding out as an operator's delete would, for a rule's runtime; empty when it is gone. */
+    private List<OFMessage> removeLive(Binding b, BindingListener.RemovalReason reason, long now) {
+        if (table.remove(b.id()).isEmpty()) {
+            return List.of();
+        }
+        release(b, now);
+        listener.removed(b, reason, null, now);
+        return removeFlows(b, now);
     }
 
     /** Deletes the flows of a binding already taken out of the table, and what hangs on them (hairpins, ALG). */
@@ -269,8 +288,15 @@ public final class NatEngine {
     /** Returns the public port when this was the mapping's last session; true when it was. */
     private boolean release(Binding b, long now) {
         boolean lastSession = table.sessions(b.protocol(), b.inside()) == 0;
-        if (lastSession) {
-            allocator.release(b.protocol(), b.external(), b.inside(), now);
+        rules.released(b, now);
+        // a forward's or a virtual server's public port stays reserved for as long as its rule lives
+        if (lastSession && !rules.holdsPort(b)) {
+            Optional<PoolAllocator> pool = rules.poolOwning(b.external().address());
+            if (pool.isPresent()) {
+                pool.get().release(b.inside().address(), now);
+            } else {
+                allocator.release(b.protocol(), b.external(), b.inside(), now);
+            }
         }
         return lastSession;
     }
@@ -280,9 +306,10 @@ public final class NatEngine {
      * 1.3 the switch is also asked for its meter features ({@link #onMeterFeatures}).
      */
     public List<OFMessage> onConnect(long now) {
-        List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config)));
+        List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config, rules.addresses())));
         out.addAll(meter.onConnect());
         out.addAll(compiler.invalidTtlToController());
+        out.addAll(rules.start(now));
         nextHop.requestIfDue(now).ifPresent(f -> out.add(compiler.sendFrame(config.outside().port(), f)));
         out.add(compiler.barrier());
         return out;
@@ -390,6 +417,9 @@ public final class NatEngine {
 
     /** The switch removed a flow: when it was a binding's, release the binding and delete its other flow. */
     public List<OFMessage> onFlowRemoved(OFFlowRemoved removed, long now) {
+        if (RuleCookies.isRuleFlow(removed.getCookie())) {
+            return rules.onFlowRemoved(removed.getCookie(), now); // a twice-NAT pair went idle
+        }
         if (!Cookies.isBinding(removed.getCookie())) {
             return List.of();
         }
@@ -449,6 +479,7 @@ public final class NatEngine {
                     + " kept", config.name(), refusedUnreported);
         }
         out.addAll(ftp.tick(now));
+        out.addAll(rules.onTick(now));
         icmp.expire(now);
         out.addAll(fragments.expire(now));
         for (PendingPacket p : nextHop.expire(now)) {
@@ -507,13 +538,24 @@ public final class NatEngine {
         if (ip.ttl() <= 1 && !ip.dst().equals(inside.get().gateway())) {
             return concat(icmp.timeExceeded(ref, ip, inside.get(), now), napt.dropped(ref));
         }
+        if (ip.dst().equals(inside.get().gateway())) {
+            Optional<VirtualServerRuntime> probed = rules.probeOwner(ip);
+            if (probed.isPresent()) { // a server's answer to a health check
+                return concat(probed.get().onProbeReply(ref, ip, now), napt.dropped(ref));
+            }
+        }
+        Optional<Rule> rule = isLocal(ip.dst()) ? Optional.empty() : rules.forOutbound(ip);
+        Optional<RuleRuntime> runtime = rule.flatMap(r -> rules.runtime(r.number()));
+        if (runtime.isPresent()) { // static, network or twice NAT: the rule's flows are made now
+            return runtime.get().onOutbound(ref, ip, inside.get(), now);
+        }
         if (ip.fragment() && !isLocal(ip.dst())) {
             return fragments.outbound(ref, ip, inside.get(), nextHop.mac(now), now);
         }
         if (ip.protocol() == Ipv4Packet.PROTO_ICMP && !ip.fragment()) {
             return concat(icmp.fromInside(ref, ip, inside.get(), nextHop.mac(now), now), napt.dropped(ref));
         }
-        if (ip.hasPorts() && !ip.fragment() && config.outside().publicAddresses().contains(ip.dst())) {
+        if (ip.hasPorts() && !ip.fragment() && rules.addresses().isTranslated(ip.dst())) {
             return hairpin.translate(ref, ip, inside.get(), nextHop.mac(now), now);
         }
         String refusal = refusal(ip, inside.get());
@@ -528,6 +570,27 @@ public final class NatEngine {
         }
         if (ip.protocol() == Ipv4Packet.PROTO_TCP && TcpFlags.closes(ip.tcpFlags())) {
             return tcp.onInside(ref, ip, now);
+        }
+        if (rule.isEmpty()) {
+            counters.increment("nat.ignored.no_rule");
+            LOG.debug("switch {}: no rule takes {} -> {} proto {}; not translated", config.name(), ip.src(), ip.dst(),
+                    ip.protocol());
+            return napt.dropped(ref);
+        }
+        Endpoint source = new Endpoint(ip.src(), ip.srcPort());
+        Optional<Binding> served = table.byInside(ip.transport(), source);
+        if (served.isPresent() && served.get().rule() != 0 && rules.holdsPort(served.get())) {
+            // a virtual server's or a forward's endpoint: its packets go through the flows its rule made
+            Optional<Binding> carrying = table.forOutbound(ip.transport(), source, new Endpoint(ip.dst(), ip.dstPort()));
+            if (carrying.isPresent()) {
+                return concat(List.of(compiler.forwardOutbound(carrying.get().spec(), ref)), List.of());
+            }
+            counters.increment("nat.ignored.published_endpoint");
+            return napt.dropped(ref);
+        }
+        Optional<NaptTranslator.Source> from = sourceFor(rule.get(), ref, ip, inside.get(), now);
+        if (from.isEmpty()) {
+            return refusedByPool(rule.get(), ref, ip, inside.get(), now);
         }
         Optional<MacAddress> mac = nextHop.mac(now);
         if (mac.isEmpty()) {
@@ -548,18 +611,202 @@ public final class NatEngine {
             return ftp.open(ref, ip, inside.get(), mac.get(), now);
         }
         Optional<Long> ftpParent = ftp.passiveParent(ip, now);
-        List<OFMessage> out = napt.translate(ref, ip, inside.get(), mac.get(), now);
+        List<OFMessage> out = napt.translate(ref, ip, inside.get(), mac.get(), now, from.get());
         Endpoint destination = new Endpoint(ip.dst(), ip.dstPort());
         ftpParent.ifPresent(control -> table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
                 destination).ifPresent(data -> ftp.adoptPassive(control, data, destination)));
         return out;
     }
 
+    /**
+     * Where the first packet's new mapping gets its public endpoint under {@code rule}: a masquerade rule's
+     * addresses (the switch's own when it names none), or a pool rule's address for the host (its lease, a
+     * free address, else NAPT on the fallback address). Empty when the pool has nothing for the host.
+     */
+    private Optional<NaptTranslator.Source> sourceFor(Rule rule, PacketRef ref, Ipv4Packet ip, InsideConfig inside,
+                                                      long now) {
+        if (rule.form() instanceof RuleForm.Masquerade m) {
+            List<org.projectfloodlight.openflow.types.IPv4Address> among = m.addresses().isEmpty()
+                    ? config.outside().publicAddresses() : m.addresses();
+            return Optional.of(new MasqueradeSource(rule.number(), among));
+        }
+        if (rule.form() instanceof RuleForm.AddressPool p) {
+            PoolAllocator pool = rules.pool(rule.number()).orElseThrow();
+            if (pool.leaseOf(ip.src()).isPresent() || pool.available(now) > 0) {
+                return Optional.of(new PoolSource(rule.number(), pool));
+            }
+            if (p.fallback().isPresent()) {
+                counters.increment("nat.pool.fallback");
+                return Optional.of(new MasqueradeSource(rule.number(), List.of(p.fallback().get())));
+            }
+            return Optional.empty();
+        }
+        throw new IllegalStateException("rule '" + rule.id() + "' (" + rule.form().type() + ") has no NAPT source");
+    }
+
+    /** NAPT over a masquerade rule's addresses, paired within them. */
+    private final class MasqueradeSource implements NaptTranslator.Source {
+        private final int rule;
+        private final List<org.projectfloodlight.openflow.types.IPv4Address> among;
+
+        MasqueradeSource(int rule, List<org.projectfloodlight.openflow.types.IPv4Address> among) {
+            this.rule = rule;
+            this.among = among;
+        }
+
+        @Override
+        public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
+            return allocator.allocate(protocol, inside, among, now);
+        }
+
+        @Override
+        public int rule() {
+            return rule;
+        }
+
+        @Override
+        public String describe(Endpoint inside) {
+            return allocator.pairedAddress(inside.address(), among).toString();
+        }
+    }
+
+    /**
+     * Basic NAT: the host's own pool address with its own port (the address serves no one else, so the port
+     * is free). The lease is held once per mapping and given back with the mapping's last session.
+     */
+    private static final class PoolSource implements NaptTranslator.Source {
+        private final int rule;
+        private final PoolAllocator pool;
+
+        PoolSource(int rule, PoolAllocator pool) {
+            this.rule = rule;
+            this.pool = pool;
+        }
+
+        @Override
+        public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
+            Optional<org.projectfloodlight.openflow.types.IPv4Address> address = pool.lease(inside.address(), now);
+            address.ifPresent(a -> pool.retain(inside.address()));
+            return address.map(a -> new Endpoint(a, inside.port()));
+        }
+
+        @Override
+        public int rule() {
+            return rule;
+        }
+
+        @Override
+        public String describe(Endpoint inside) {
+            return "pool " + pool.addresses();
+        }
+    }
+
+    /**
+     * A pool with no address for the host and no fallback: the flow is refused (RFC 2663 basic NAT has no
+     * other answer), the host told at once with ICMP admin-prohibited; nothing live is evicted.
+     */
+    private List<OFMessage> refusedByPool(Rule rule, PacketRef ref, Ipv4Packet ip, InsideConfig inside, long now) {
+        counters.increment("nat.pool.exhausted");
+        long n = poolLog.due(rule.id(), now);
+        if (n > 0) {
+            LOG.warn("switch {}: rule '{}': address pool exhausted, {} new flow(s) refused (latest from {}); live"
+                    + " bindings kept", config.name(), rule.id(), n, ip.src());
+        }
+        List<OFMessage> out = new ArrayList<>();
+        out.add(compiler.sendFrame(ref.inPort(), IcmpFrames.adminProhibited(ref.data(), inside.mac(),
+                inside.gateway())));
+        out.addAll(napt.dropped(ref));
+        return out;
+    }
+
+    private PublicAddresses publicAddresses() {
+        return rules.addresses();
+    }
+
+    private boolean isTranslated(org.projectfloodlight.openflow.types.IPv4Address a) {
+        return rules.addresses().isTranslated(a);
+    }
+
+    private PipelineSpec currentPipeline() {
+        return pipelineSpec(config, rules.addresses());
+    }
+
+    /**
+     * A flow-statistics poll of the binding flows: {@code bytesOf} gives a binding's cumulative bytes (both
+     * directions) as the switch counted them at {@code snapshotAt}. Feeds the virtual servers' byte policy.
+     */
+    public void onTrafficPolled(java.util.function.LongFunction<Optional<Long>> bytesOf, long snapshotAt, long now) {
+        rules.onTrafficPolled(bytesOf, snapshotAt, now);
+    }
+
+    /** The rule chain in force. */
+    public List<Rule> rules() {
+        return rules.chain().rules();
+    }
+
+    /** The chain with each rule's position and live status (the caller holds the engine's lock). */
+    public List<RuleStatus> ruleStatuses(long now) {
+        return rules.statuses(now);
+    }
+
+    /**
+     * Adds a rule at {@code position} (1-based; size + 1 appends, later rules shift down). Checked against the
+     * whole chain first; a refusal changes nothing. Bindings of other rules are not touched.
+     */
+    public RuleChange addRule(Rule rule, int position, long now) {
+        RuleChange change = rules.add(rule, position, now);
+        if (change instanceof RuleChange.Applied a) {
+            List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config, rules.addresses()),
+                    meter.metered())); // the rule's addresses: ARP, ICMP and first packets to the controller
+            out.addAll(a.messages());
+            out.add(compiler.barrier());
+            return new RuleChange.Applied(a.rule(), a.position(), out, 0);
+        }
+        return change;
+    }
+
+    /**
+     * Deletes the rule {@code id}: its flows, and every binding made under it (released as an operator's delete
+     * would). Empty when there is no such rule.
+     */
+    public Optional<RuleChange.Applied> deleteRule(String id, long now) {
+        Optional<Rule> gone = rules.delete(id);
+        if (gone.isEmpty()) {
+            return Optional.empty();
+        }
+        Rule rule = gone.get();
+        List<OFMessage> out = new ArrayList<>();
+        int removed = 0;
+        List<Binding> owned = new ArrayList<>();
+        for (Binding b : table.all()) {
+            if (b.rule() == rule.number() && !RuleCookies.isForwardId(b.id())) {
+                owned.add(b);
+            }
+        }
+        for (Binding b : owned) {
+            if (table.remove(b.id()).isPresent()) {
+                release(b, now);
+                listener.removed(b, BindingListener.RemovalReason.DELETED_BY_OPERATOR, null, now);
+                out.addAll(removeFlows(b, now));
+                removed++;
+            }
+        }
+        int forwards = (int) table.all().stream().filter(b -> b.rule() == rule.number()).count();
+        out.addAll(rules.stop(rule, now)); // forwards' bindings, flows, traps, reservations
+        out.add(compiler.barrier());
+        LOG.info("switch {}: rule '{}' deleted with {} binding(s)", config.name(), rule.id(), removed + forwards);
+        return Optional.of(new RuleChange.Applied(rule, 0, out, removed + forwards));
+    }
+
     /** IPv4 from the outside port that the pipeline sent up (slow-path classes only; never table misses). */
     private List<OFMessage> onOutsideIpv4(PacketRef ref, Ipv4Packet ip, long now) {
         if (ip.fragment()) {
-            return config.outside().publicAddresses().contains(ip.dst()) && ip.ttl() > 1
+            return rules.addresses().isTranslated(ip.dst()) && ip.ttl() > 1
                     ? fragments.inbound(ref, ip, now) : napt.dropped(ref);
+        }
+        Optional<RuleRuntime> trapped = rules.inboundTaker(ip);
+        if (trapped.isPresent()) { // a new connection to a virtual server, or twice NAT from the other site
+            return trapped.get().onInbound(ref, ip, now);
         }
         if (ftp.ownsFromOutside(ip)) {
             return ftp.fromOutside(ref, ip, now);
@@ -591,8 +838,7 @@ public final class NatEngine {
         if (ip.fragment()) {
             return "fragment";
         }
-        if (config.inside().stream().anyMatch(i -> i.contains(ip.dst()))
-                || config.outside().publicAddresses().contains(ip.dst())) {
+        if (isLocal(ip.dst())) {
             return "local_destination";
         }
         return null;
@@ -600,8 +846,7 @@ public final class NatEngine {
 
     /** An address of the gateway itself or of an inside network (not translated outbound). */
     private boolean isLocal(org.projectfloodlight.openflow.types.IPv4Address address) {
-        return config.inside().stream().anyMatch(i -> i.contains(address))
-                || config.outside().publicAddresses().contains(address);
+        return config.inside().stream().anyMatch(i -> i.contains(address)) || rules.addresses().isPublic(address);
     }
 
     private Optional<InsideConfig> insideOf(OFPort port) {
@@ -609,10 +854,14 @@ public final class NatEngine {
     }
 
     static PipelineSpec pipelineSpec(SwitchConfig config) {
+        return pipelineSpec(config, PublicAddresses.of(config.outside(), config.rules()));
+    }
+
+    static PipelineSpec pipelineSpec(SwitchConfig config, PublicAddresses addresses) {
         List<PipelineSpec.InsideSegment> inside = config.inside().stream()
                 .map(i -> new PipelineSpec.InsideSegment(i.ports(), i.gateway(), i.mac()))
                 .toList();
         return new PipelineSpec(inside, new PipelineSpec.OutsideSegment(config.outside().port(),
-                config.outside().publicAddresses(), config.outside().mac()));
+                addresses.translated(), config.outside().mac()));
     }
 }

@@ -5,6 +5,7 @@ import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.projectfloodlight.openflow.protocol.OFErrorMsg;
 import org.projectfloodlight.openflow.protocol.OFErrorType;
 import org.projectfloodlight.openflow.protocol.OFMeterFeatures;
@@ -33,12 +34,13 @@ final class PacketInMeter {
 
     private final LimitsConfig limits;
     private final FlowCompiler compiler;
-    private final PipelineSpec pipeline;
+    /** The pipeline in force (the rule chain's public addresses change it at runtime). */
+    private final Supplier<PipelineSpec> pipeline;
     private final String switchName;
     private final CounterSink counters;
     private State state = State.OFF;
 
-    PacketInMeter(LimitsConfig limits, FlowCompiler compiler, PipelineSpec pipeline, String switchName,
+    PacketInMeter(LimitsConfig limits, FlowCompiler compiler, Supplier<PipelineSpec> pipeline, String switchName,
                   CounterSink counters) {
         this.limits = limits;
         this.compiler = compiler;
@@ -49,6 +51,11 @@ final class PacketInMeter {
 
     State state() {
         return state;
+    }
+
+    /** Whether the new-flow pipeline flows go through the meter now. */
+    boolean metered() {
+        return state == State.INSTALLED;
     }
 
     /** On every connect, after the (unmetered) pipeline. */
@@ -81,7 +88,7 @@ final class PacketInMeter {
                 limits.meterPacketsPerSecond(), limits.meterBurst());
         List<OFMessage> out = new ArrayList<>();
         out.add(compiler.packetInMeter(OFMeterModCommand.ADD, limits.meterPacketsPerSecond(), limits.meterBurst()));
-        out.addAll(compiler.insideToController(pipeline, true));
+        out.addAll(compiler.insideToController(pipeline.get(), true));
         return out;
     }
 
@@ -104,6 +111,6 @@ final class PacketInMeter {
         counters.increment("openflow.meter.refused");
         LOG.warn("switch {}: the switch refused the packet-in meter ({}); new flows reach the controller unmetered",
                 switchName, error.getErrType());
-        return compiler.insideToController(pipeline, false);
+        return compiler.insideToController(pipeline.get(), false);
     }
 }

@@ -52,6 +52,15 @@ final class StaticBindings {
     }
 
     StaticOutcome create(StaticRequest request, long now) {
+        return create(request, 0, 0, now);
+    }
+
+    /**
+     * A static binding with id {@code id} (0: the next free id) claimed by rule {@code rule} (0: an operator's
+     * own): a port forward's bindings take their ids from their rule's block, so the rule's flows share a
+     * cookie prefix.
+     */
+    StaticOutcome create(StaticRequest request, long id, int rule, long now) {
         Protocol protocol = request.protocol();
         if (protocol != Protocol.TCP && protocol != Protocol.UDP) {
             return new StaticOutcome.Refused(false, "protocol", "static bindings are tcp or udp, not "
@@ -63,7 +72,7 @@ final class StaticBindings {
             return new StaticOutcome.Refused(false, "inside", request.inside().address()
                     + " is not in an inside network of switch " + config.name(), null);
         }
-        if (!config.outside().publicAddresses().contains(request.external().address())) {
+        if (rule == 0 && !config.outside().publicAddresses().contains(request.external().address())) {
             return new StaticOutcome.Refused(false, "public", request.external().address()
                     + " is not a public address of switch " + config.name() + " "
                     + config.outside().publicAddresses(), null);
@@ -83,17 +92,19 @@ final class StaticBindings {
         if (host.isEmpty() || gateway.isEmpty()) {
             return unresolved(inside.get(), request, host.isEmpty(), gateway.isEmpty(), now);
         }
-        NaptAllocator.Reservation reservation = allocator.reserve(protocol, request.external());
+        // a rule reserved its ports when it was added; an operator's own binding reserves its port now
+        NaptAllocator.Reservation reservation = rule != 0 ? NaptAllocator.Reservation.RESERVED
+                : allocator.reserve(protocol, request.external());
         if (reservation == NaptAllocator.Reservation.IN_USE) {
             // taken by something without a binding of its own: an ICMP query or a cooling port is not it
             // (those are other protocols or free), so this is a fragment's or a binding being set up
             return new StaticOutcome.Refused(true, "public", protocol.label() + " " + request.external()
                     + " is in use", null);
         }
-        BindingSpec spec = new BindingSpec(ids.next(), protocol, request.inside(), request.external(),
+        BindingSpec spec = new BindingSpec(id == 0 ? ids.next() : id, protocol, request.inside(), request.external(),
                 new L2Hop(host.get().port(), inside.get().mac(), host.get().mac()),
                 new L2Hop(config.outside().port(), config.outside().mac(), gateway.get()), 0, null);
-        Binding binding = new Binding(spec, now, BindingState.initial(protocol, false), Binding.Origin.STATIC);
+        Binding binding = new Binding(spec, now, BindingState.initial(protocol, false), Binding.Origin.STATIC, rule);
         table.add(binding);
         listener.created(binding, now);
         counters.increment("nat.static_binding_created");

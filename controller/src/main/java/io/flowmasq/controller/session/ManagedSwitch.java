@@ -3,6 +3,9 @@ package io.flowmasq.controller.session;
 import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.controller.nat.Binding;
 import io.flowmasq.controller.nat.NatEngine;
+import io.flowmasq.controller.nat.RuleChange;
+import io.flowmasq.controller.nat.RuleStatus;
+import io.flowmasq.flowcompiler.rules.Rule;
 import io.flowmasq.controller.nat.StaticOutcome;
 import io.flowmasq.controller.nat.StaticRequest;
 import io.flowmasq.controller.openflow.SwitchConnection;
@@ -54,6 +57,8 @@ public final class ManagedSwitch {
     private final Object lock = new Object();
     private final BarrierWaits barriers = new BarrierWaits(BARRIER_TIMEOUT_MS);
     private NatEngine engine; // guarded by lock
+    /** The rule chain in force: the config's, then the operator's changes; a new engine starts with it. */
+    private List<Rule> rules; // guarded by lock
     private FlowCompiler compiler; // guarded by lock
     private FlowStatsPoller poller; // event loop only
     private volatile SwitchConnection connection;
@@ -69,6 +74,7 @@ public final class ManagedSwitch {
     }
 
     ManagedSwitch(SwitchConfig config, EngineFactory engines, long statsIntervalMillis, SwitchMetrics metrics) {
+        this.rules = config.rules();
         this.metrics = metrics;
         this.dpid = config.dpid().toString();
         this.config = config;
@@ -92,7 +98,7 @@ public final class ManagedSwitch {
                 engine = null;
             }
             if (engine == null) {
-                engine = engines.create(config, newCompiler);
+                engine = engines.create(config.withRules(rules), newCompiler);
             }
             compiler = newCompiler;
             connection = newConnection;
@@ -245,7 +251,12 @@ public final class ManagedSwitch {
                 return;
             }
         }
-        poller.onReply(reply, traffic, now).ifPresent(t -> traffic = t);
+        poller.onReply(reply, traffic, now).ifPresent(t -> {
+            traffic = t;
+            if (engine != null) { // the byte counters a virtual server's "bytes" policy schedules by
+                engine.onTrafficPolled(id -> t.of(id).map(x -> x.bytesIn() + x.bytesOut()), t.asOf(), now);
+            }
+        });
     }
 
     /** Reconciles the engine with the switch's flows, sends the repairs and a barrier; fills the traffic table. */
@@ -388,6 +399,74 @@ public final class ManagedSwitch {
                         RESOLVE_RETRY_MS, TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** The rule chain with each rule's position and what it is doing (nothing live before the first connect). */
+    List<RuleStatus> rules(long now) {
+        synchronized (lock) {
+            if (engine != null) {
+                return engine.ruleStatuses(now);
+            }
+            List<RuleStatus> out = new ArrayList<>();
+            for (int i = 0; i < rules.size(); i++) {
+                out.add(new RuleStatus(i + 1, rules.get(i), java.util.Map.of()));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * Adds a rule at {@code position}; completes once the switch has confirmed its flows (at once when the
+     * switch is not connected: they go in when it connects). Refusals complete exceptionally with a
+     * {@link NatServiceException} naming the field, or the rule in the way.
+     */
+    CompletableFuture<RuleChange.Applied> addRule(Rule rule, int position, long now) {
+        synchronized (lock) {
+            RuleChange change;
+            if (engine != null) {
+                change = engine.addRule(rule, position, now);
+            } else {
+                change = RuleChainEdits.insert(config, rules, rule, position);
+            }
+            if (change instanceof RuleChange.Refused r) {
+                return CompletableFuture.failedFuture(refusal(r));
+            }
+            RuleChange.Applied applied = (RuleChange.Applied) change;
+            rules = engine != null ? engine.rules() : RuleChainEdits.inserted(rules, rule, position);
+            return confirmed(applied, now);
+        }
+    }
+
+    /** Deletes rule {@code id} with its flows and bindings; empty when there is no such rule. */
+    Optional<CompletableFuture<RuleChange.Applied>> deleteRule(String id, long now) {
+        synchronized (lock) {
+            if (engine == null) {
+                Optional<Rule> gone = rules.stream().filter(r -> r.id().equals(id)).findFirst();
+                gone.ifPresent(g -> rules = rules.stream().filter(r -> !r.id().equals(id)).toList());
+                return gone.map(g -> CompletableFuture.completedFuture(new RuleChange.Applied(g, 0, List.of(), 0)));
+            }
+            Optional<RuleChange.Applied> applied = engine.deleteRule(id, now);
+            if (applied.isEmpty()) {
+                return Optional.empty();
+            }
+            rules = engine.rules();
+            return Optional.of(confirmed(applied.get(), now));
+        }
+    }
+
+    private CompletableFuture<RuleChange.Applied> confirmed(RuleChange.Applied applied, long now) {
+        if (!connected || applied.messages().isEmpty()) {
+            return CompletableFuture.completedFuture(applied);
+        }
+        return sendConfirmed(applied.messages(), now).thenApply(v -> applied);
+    }
+
+    private static NatServiceException refusal(RuleChange.Refused r) {
+        if (r.conflictsWith() != null) {
+            return NatServiceException.ruleConflict(r.field(), r.message(), r.conflictsWith());
+        }
+        return r.conflict() ? new NatServiceException(NatServiceException.Kind.CONFLICT, r.field(), r.message(),
+                null) : NatServiceException.invalid(r.field(), r.message());
     }
 
     /** Sends the messages and a barrier; the future completes when the switch answers the barrier. */

@@ -1,0 +1,163 @@
+package io.flowmasq.controller.nat;
+
+import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.rules.Rule;
+import io.flowmasq.flowcompiler.rules.RuleCookies;
+import io.flowmasq.flowcompiler.rules.RuleForm;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Port forwarding: each public port of the rule is a static binding to its inside endpoint, with an id from
+ * the rule's own block ({@link RuleCookies#forwardId}), so the forwarded ports share the binding table with
+ * every other binding (hairpinning, the FTP ALG for a server on a control port, the REST listing) and the
+ * rule's flows share a cookie prefix. The public ports are reserved from the NAPT allocator for as long as
+ * the rule lives, whether or not the inside host has answered yet, so no outbound flow can take one (port
+ * shadowing). A binding that cannot be made yet (host or next hop unknown) is retried every
+ * {@link #RETRY_MS}.
+ */
+final class PortForwardRuntime implements RuleRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(PortForwardRuntime.class);
+    static final long RETRY_MS = 2_000;
+
+    private final Rule rule;
+    private final RuleForm.PortForward form;
+    private final RuleContext ctx;
+    private long nextTryAt;
+    private String lastProblem;
+
+    PortForwardRuntime(Rule rule, RuleContext ctx) {
+        this.rule = rule;
+        this.form = (RuleForm.PortForward) rule.form();
+        this.ctx = ctx;
+    }
+
+    /**
+     * Takes the rule's public ports from the allocator; the public endpoint of a live binding is refused
+     * (a message naming it), and nothing is reserved then.
+     */
+    static Optional<String> reserve(RuleForm.PortForward form, NaptAllocator allocator, BindingTable table) {
+        List<Integer> taken = new ArrayList<>();
+        for (int port = form.externalPorts().first(); port <= form.externalPorts().last(); port++) {
+            Endpoint external = new Endpoint(form.external(), port);
+            NaptAllocator.Reservation r = allocator.reserve(form.protocol(), external);
+            if (r == NaptAllocator.Reservation.IN_USE) {
+                for (int p : taken) {
+                    allocator.release(form.protocol(), new Endpoint(form.external(), p), RESERVED_BY_RULE, 0);
+                }
+                String who = table.byExternal(form.protocol(), external)
+                        .map(b -> "binding " + b.id() + " (inside " + b.inside() + ")").orElse("a binding being set up");
+                return Optional.of(form.protocol().label() + " " + external + " is in use by " + who);
+            }
+            if (r == NaptAllocator.Reservation.RESERVED) {
+                taken.add(port);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The owner a rule's reservation is released as (reservations carry no owner of their own). */
+    private static final Endpoint RESERVED_BY_RULE = new Endpoint(org.projectfloodlight.openflow.types.IPv4Address.NONE, 0);
+
+    @Override
+    public Rule rule() {
+        return rule;
+    }
+
+    @Override
+    public List<OFMessage> start(long now) {
+        nextTryAt = now;
+        return onTick(now);
+    }
+
+    @Override
+    public List<OFMessage> onTick(long now) {
+        if (now < nextTryAt) {
+            return List.of();
+        }
+        List<OFMessage> out = new ArrayList<>();
+        boolean pending = false;
+        int ports = form.externalPorts().size();
+        for (int i = 0; i < ports; i++) {
+            long id = RuleCookies.forwardId(rule.number(), i);
+            if (ctx.table().byId(id).isPresent()) {
+                continue;
+            }
+            int port = form.externalPorts().first() + i;
+            StaticRequest request = new StaticRequest(form.protocol(), form.insideOf(port),
+                    new Endpoint(form.external(), port));
+            StaticOutcome outcome = ctx.statics().create(request, id, rule.number(), now);
+            if (outcome instanceof StaticOutcome.Created c) {
+                out.addAll(c.messages());
+                lastProblem = null;
+            } else if (outcome instanceof StaticOutcome.Unresolved u) {
+                pending = true;
+                lastProblem = u.what();
+                out.addAll(u.messages());
+                break; // one ARP round for the host is enough; the other ports wait for the same answer
+            } else if (outcome instanceof StaticOutcome.Refused r) {
+                pending = true;
+                if (!r.message().equals(lastProblem)) {
+                    LOG.warn("switch {}: rule '{}': port {} not forwarded: {}", ctx.config().name(), rule.id(), port,
+                            r.message());
+                }
+                lastProblem = r.message();
+                ctx.counters().increment("nat.rule.forward_refused");
+            }
+        }
+        nextTryAt = pending ? now + RETRY_MS : Long.MAX_VALUE;
+        return out;
+    }
+
+    @Override
+    public boolean holdsPort(Binding b) {
+        return RuleCookies.isForwardId(b.id()) && RuleCookies.forwardRuleOf(b.id()) == rule.number();
+    }
+
+    /** A forwarded port's binding went (the switch lost it, an operator deleted it): made again. */
+    @Override
+    public void released(Binding b, long now) {
+        if (holdsPort(b)) {
+            nextTryAt = Math.min(nextTryAt, now + RETRY_MS);
+        }
+    }
+
+    @Override
+    public List<OFMessage> stop(long now) {
+        List<OFMessage> out = new ArrayList<>();
+        for (int i = 0; i < form.externalPorts().size(); i++) {
+            long id = RuleCookies.forwardId(rule.number(), i);
+            Optional<Binding> gone = ctx.table().remove(id);
+            if (gone.isPresent()) {
+                ctx.listener().removed(gone.get(), BindingListener.RemovalReason.DELETED_BY_OPERATOR, null, now);
+                out.addAll(ctx.compiler().removeBinding(gone.get().spec()));
+            }
+            int port = form.externalPorts().first() + i;
+            ctx.allocator().release(form.protocol(), new Endpoint(form.external(), port), RESERVED_BY_RULE, now);
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> status(long now) {
+        int live = 0;
+        for (int i = 0; i < form.externalPorts().size(); i++) {
+            if (ctx.table().byId(RuleCookies.forwardId(rule.number(), i)).isPresent()) {
+                live++;
+            }
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("ports", form.externalPorts().size());
+        s.put("portsForwarded", live);
+        if (lastProblem != null && live < form.externalPorts().size()) {
+            s.put("waitingFor", lastProblem);
+        }
+        return s;
+    }
+}
