@@ -742,9 +742,11 @@ Server((addr, port), Handler).serve_forever()
 HTTP_MANY_CLIENT = r"""
 import errno, socket, sys
 addr, port, count, timeout = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
-for _ in range(count):
+first = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+for i in range(count):
     try:
-        s = socket.create_connection((addr, port), timeout=timeout)
+        s = socket.create_connection((addr, port), timeout=timeout,
+                                     source_address=('0.0.0.0', first + i) if first else None)
         try:
             s.sendall(b'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' % addr.encode())
             data = b''
@@ -1169,8 +1171,15 @@ class FlowmasqNet:
                             % (host, proto, port, timeout))
 
     def script(self, name, text):
+        """Writes a helper script to the workdir; atomically (a temporary
+        file renamed over it), since a process started from an earlier
+        call may still be reading it."""
         path = self.workdir / name
-        path.write_text(text)
+        if path.exists() and path.read_text() == text:
+            return str(path)
+        tmp = self.workdir / ('.%s.%d.tmp' % (name, os.getpid()))
+        tmp.write_text(text)
+        os.replace(tmp, path)
         return str(path)
 
     # -- traffic helpers -----------------------------------------------------
@@ -1798,13 +1807,17 @@ class FlowmasqNet:
         out, _, rc = self.pexec(host, cmd + [url], timeout=timeout + 5)
         return out if rc == 0 else None
 
-    def http_texts(self, host, address, port, count, timeout=3.0):
+    def http_texts(self, host, address, port, count, timeout=3.0,
+                   first_port=0):
         """``count`` sequential HTTP/1.0 GETs of / from ``host`` to
         address:port, each on a new connection, from one process (fast);
-        returns one entry per request: the body, or "ERR <reason>"."""
+        returns one entry per request: the body, or "ERR <reason>".  With
+        ``first_port`` the connections come from first_port, first_port+1,
+        ... (never a port an earlier connection of the run used)."""
         script = self.script('http_many.py', HTTP_MANY_CLIENT)
         out, err, rc = self.pexec(host, [PY, script, address, str(port),
-                                         str(count), str(timeout)],
+                                         str(count), str(timeout),
+                                         str(first_port)],
                                   timeout=count * (timeout + 1) + 30)
         lines = out.splitlines()
         if rc != 0 or len(lines) != count:
