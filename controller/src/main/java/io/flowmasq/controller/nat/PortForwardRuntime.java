@@ -128,18 +128,22 @@ final class PortForwardRuntime implements RuleRuntime {
         }
     }
 
+    /**
+     * The rule is gone (its runtime already unregistered, so releasing a binding frees its port): each forwarded
+     * port's binding goes as an operator's delete would (hairpins and ALG state with it), and the reservation
+     * of a port whose binding was never made is given back.
+     */
     @Override
     public List<OFMessage> stop(long now) {
         List<OFMessage> out = new ArrayList<>();
         for (int i = 0; i < form.externalPorts().size(); i++) {
-            long id = RuleCookies.forwardId(rule.number(), i);
-            Optional<Binding> gone = ctx.table().remove(id);
-            if (gone.isPresent()) {
-                ctx.listener().removed(gone.get(), BindingListener.RemovalReason.DELETED_BY_OPERATOR, null, now);
-                out.addAll(ctx.compiler().removeBinding(gone.get().spec()));
+            Optional<Binding> live = ctx.table().byId(RuleCookies.forwardId(rule.number(), i));
+            if (live.isPresent()) {
+                out.addAll(ctx.remover().remove(live.get(), BindingListener.RemovalReason.DELETED_BY_OPERATOR, now));
+            } else {
+                int port = form.externalPorts().first() + i;
+                ctx.allocator().release(form.protocol(), new Endpoint(form.external(), port), RESERVED_BY_RULE, now);
             }
-            int port = form.externalPorts().first() + i;
-            ctx.allocator().release(form.protocol(), new Endpoint(form.external(), port), RESERVED_BY_RULE, now);
         }
         return out;
     }

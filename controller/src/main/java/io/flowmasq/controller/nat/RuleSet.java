@@ -40,6 +40,7 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
     private final Map<Integer, RuleRuntime> runtimes = new HashMap<>();
     private final Map<Integer, PoolAllocator> pools = new HashMap<>();
     private final long reuseDelayMillis;
+    /** Whether the switch has connected once: before that, rules install nothing (they start at connect). */
     private boolean connected;
     /** The source ports of every virtual server's health probes on this switch. */
     private final ProbePorts probePorts = new ProbePorts();
@@ -122,10 +123,6 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
             }
         }
         return out;
-    }
-
-    void disconnected() {
-        connected = false;
     }
 
     private List<OFMessage> arpTraps() {
