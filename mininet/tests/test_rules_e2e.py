@@ -32,6 +32,7 @@ ones, so that no inside endpoint belongs to two rules; h5 (netmap) serves
 no other rule, since a network rule's flows rewrite all its traffic.
 """
 
+import json
 import os
 import sys
 import time
@@ -43,8 +44,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 import flowmasq_net as fnet  # noqa: E402
 from conftest import flowmasq_per_version  # noqa: E402
-from flowmasq_topo import (EXT_IP, FAR_IP, H1_IP, H2_IP, H3_IP,  # noqa: E402
-                           H4_IP, OUTSIDE_ADDRESS)
+from flowmasq_topo import (DPID_COLON, EXT_IP, FAR_IP, H1_IP,  # noqa: E402
+                           H2_IP, H3_IP, H4_IP, OUTSIDE_ADDRESS)
 from test_e2e import diag  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
@@ -422,3 +423,53 @@ def test_pool_address_paired_exhausted_and_returned(net):
         body, hits = _get(net, 'h3', 'http://%s/' % FAR_IP, 'far', 80)
         assert body == 'far\n', body
         assert [a for a, _ in hits] == [POOL_ADDRESS], hits
+
+
+MULTI_ADDRESSES = ['203.0.113.2', '203.0.113.3']
+
+
+def test_masquerade_over_two_addresses_through_natctl(net):
+    """natctl adds a masquerade rule with two public addresses for h3 and h4
+    towards far: each host keeps one address for all its connections (paired
+    pooling), the two hosts use different ones; natctl lists and deletes it,
+    and refuses a second rule with the same id."""
+    with diag(net, 'masquerade over two addresses (natctl)'):
+        rule = {'id': 'two-addresses', 'type': 'masquerade',
+                'match': {'inside': '10.0.0.12/30',
+                          'outside': '198.51.100.0/24'},
+                'addresses': MULTI_ADDRESSES}
+        position = [r['id'] for r in net.rules_json()['rules']].index(
+            'far-pool') + 1
+        rc, out, err = net.natctl('rules', 'add', '-s', DPID_COLON,
+                                  '--position', position, json.dumps(rule))
+        assert rc == 0, (rc, out, err)
+        assert "rule 'two-addresses' added at position %d" % position in out, \
+            out
+        rc, out, err = net.natctl('rules', '-s', DPID_COLON)
+        assert rc == 0 and 'two-addresses' in out and 'masquerade' in out, \
+            (rc, out, err)
+
+        seen = {}
+        for host in ('h3', 'h4'):
+            for _ in range(3):
+                body, hits = _get(net, host, 'http://%s/' % FAR_IP, 'far', 80)
+                assert body == 'far\n', (host, body)
+                seen.setdefault(host, set()).update(a for a, _ in hits)
+        assert all(len(a) == 1 for a in seen.values()), seen
+        assert seen['h3'] | seen['h4'] == set(MULTI_ADDRESSES), seen
+
+        rc, out, err = net.natctl('rules', 'add', '-s', DPID_COLON,
+                                  json.dumps(rule))
+        assert rc == 6 and 'two-addresses' in (out + err), (rc, out, err)
+
+        rc, out, err = net.natctl('rules', 'delete', '-s', DPID_COLON,
+                                  'two-addresses')
+        assert rc == 0 and "rule 'two-addresses' deleted" in out, \
+            (rc, out, err)
+        assert net.rule('two-addresses') is None
+        # without the rule, h4 -> far is the pool's again: refused while
+        # another host holds the pool's address, else on the pool's address;
+        # never on the deleted rule's
+        body, hits = _get(net, 'h4', 'http://%s/' % FAR_IP, 'far', 80)
+        assert body is None or [a for a, _ in hits] == [POOL_ADDRESS], \
+            (body, hits)
