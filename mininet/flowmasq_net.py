@@ -1611,8 +1611,9 @@ class FlowmasqNet:
         return int(m.group(1))
 
     def start_throttled_http_server(self, port, size, rate,
-                                    name='slow.bin'):
-        """Serve a file of ``size`` random bytes from ext at ``rate`` bytes/s
+                                    name='slow.bin', host='ext'):
+        """Serve a file of ``size`` random bytes from ``host`` (ext unless
+        told) at ``rate`` bytes/s
         per download, paced by the server; returns (process, path, sha256).
 
         A client-side limit (``curl --limit-rate``) does not keep a transfer
@@ -1622,9 +1623,9 @@ class FlowmasqNet:
         crossing the switch for the whole transfer."""
         docroot, path, digest = self._random_file('www-slow', name, size)
         script = self.script('throttled_http.py', THROTTLED_HTTP)
-        p = self.popen('ext', [PY, script, topo.EXT_IP, str(port),
-                               str(docroot), str(int(rate))])
-        self.wait_listening('ext', port)
+        p = self.popen(host, [PY, script, self.host(host).IP(), str(port),
+                              str(docroot), str(int(rate))])
+        self.wait_listening(host, port)
         return p, path, digest
 
 

@@ -473,3 +473,68 @@ def test_masquerade_over_two_addresses_through_natctl(net):
         body, hits = _get(net, 'h4', 'http://%s/' % FAR_IP, 'far', 80)
         assert body is None or [a for a, _ in hits] == [POOL_ADDRESS], \
             (body, hits)
+
+
+def test_rules_survive_a_controller_restart(net):
+    """kill -9 the controller in the middle of a download through the static
+    rule and start it again: the download completes intact (the switch kept
+    translating), the forwards' and the virtual server's bindings are adopted
+    with their ids, no rule's flows are lost or doubled, a twice-NAT pair is
+    made again on its next packet, and the virtual server still balances."""
+    with diag(net, 'restart with rules'):
+        rules_before = [(r['id'], r['number'], r['position'])
+                        for r in net.rules_json()['rules']]
+        assert net.http_text('ext', 'http://%s:%d/' % (VIP, VS_PORT)) in \
+            ('h3\n', 'h4\n')
+        before = {b['id']: b for b in net.bindings()}
+        forwards = {i for i in before if i >= 1 << 47}
+        sessions = {i for i, b in before.items()
+                    if b['public_address'] == VIP}
+        assert forwards and sessions, before
+        flows_before = {n: len(net.rule_flows(n)) for _, n, _ in rules_before}
+        server, _, digest = net.start_throttled_http_server(
+            8001, 1024 * 1024, 200 * 1024, name='restart.bin')
+        target = net.workdir / 'restart-download.bin'
+        # h2 is the static rule's host: its traffic never needs the controller
+        download = net.popen('h2', [
+            'curl', '--noproxy', '*', '-sS', '--max-time', '60', '-o',
+            str(target), 'http://%s:8001/restart.bin' % EXT_IP])
+        echo = net.start_udp_echo_on('h3', FORWARD_UDP_PORTS[0])
+        try:
+            time.sleep(1)
+            net.kill_controller()
+            time.sleep(2)
+            # no controller: the forward's flows still carry its traffic (UDP
+            # here: a TCP segment with FIN waits for the controller on
+            # OpenFlow 1.3, and is retransmitted once it is back)
+            reply, peer, raw = net.udp_request('ext', OUTSIDE_ADDRESS,
+                                               FORWARD_UDP_PORTS[0], 'away')
+            assert reply == 'away' and peer == '%s:%d' % (
+                OUTSIDE_ADDRESS, FORWARD_UDP_PORTS[0]), raw
+            assert download.poll() is None, 'the download ended too early'
+            net.restart_controller()
+
+            assert download.wait(timeout=60) == 0, download.stdout.read()
+            assert fnet.sha256_or_none(target) == digest
+            assert [(r['id'], r['number'], r['position'])
+                    for r in net.rules_json()['rules']] == rules_before
+            after = {b['id'] for b in net.bindings()}
+            assert forwards <= after, (forwards, after)
+            assert sessions <= after, (sessions, after)
+            for rule_id, number, _ in rules_before:
+                if rule_id == 'site-b':
+                    continue  # its pairs go; only its traps stay
+                assert len(net.rule_flows(number)) == flows_before[number], \
+                    (rule_id, [f['line'] for f in net.rule_flows(number)])
+            body, hits = _get(net, 'h1', 'http://%s/' % B1_AS_SEEN_INSIDE,
+                              'b1', 80)
+            assert body == 'b1\n' and [a for a, _ in hits] == \
+                [H1_AS_SEEN_BY_B], (body, hits)
+            counts = _count(net.http_texts('ext', VIP, VS_PORT, 40,
+                                           first_port=23000))
+            assert set(counts) == {'h3', 'h4'}, counts
+        finally:
+            if download.poll() is None:
+                net.kill(download)
+            net.kill(server)
+            net.kill(echo)

@@ -84,6 +84,9 @@ final class BindingRebuilder {
         /** A port forward's binding whose rule is gone: deleted, not adopted. */
         boolean orphanForward(long id);
 
+        /** Whether the binding is a virtual server's session, whose public endpoint all its servers share. */
+        boolean sharesPublicEndpoint(BindingSpec s);
+
         RuleClaims NONE = new RuleClaims() {
             @Override
             public boolean keeps(InstalledFlow ruleFlow) {
@@ -103,6 +106,11 @@ final class BindingRebuilder {
             @Override
             public boolean orphanForward(long id) {
                 return RuleCookies.isForwardId(id);
+            }
+
+            @Override
+            public boolean sharesPublicEndpoint(BindingSpec s) {
+                return false;
             }
         };
     }
@@ -450,7 +458,7 @@ final class BindingRebuilder {
             return s.inside() + " is mapped to " + mapping.get().external() + " by binding " + mapping.get().id();
         }
         Optional<Binding> holder = table.byExternal(s.protocol(), s.external());
-        if (holder.isPresent() && !holder.get().inside().equals(s.inside())) {
+        if (holder.isPresent() && !holder.get().inside().equals(s.inside()) && !claims.sharesPublicEndpoint(s)) {
             return s.protocol().label() + " " + s.external() + " is held by binding " + holder.get().id() + " for "
                     + holder.get().inside();
         }

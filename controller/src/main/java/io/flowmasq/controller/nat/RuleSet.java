@@ -323,6 +323,11 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
         return RuleCookies.isForwardId(id) && !runtimes.containsKey(RuleCookies.forwardRuleOf(id));
     }
 
+    @Override
+    public boolean sharesPublicEndpoint(BindingSpec s) {
+        return virtualServerOf(s).isPresent();
+    }
+
     private Optional<Rule> byNumber(int number) {
         return chain.rules().stream().filter(r -> r.number() == number).findFirst();
     }
