@@ -1,6 +1,7 @@
 package io.flowmasq.controller.nat.rules;
 
 import io.flowmasq.flowcompiler.rules.Rule;
+import io.flowmasq.flowcompiler.rules.RuleMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -14,9 +15,22 @@ import org.projectfloodlight.openflow.types.IPv4Address;
  */
 public final class RuleChain {
     private final List<Rule> rules;
+    /** The outbound rules with their implied matches, in order: worked out once, not per first packet. */
+    private final List<Rule> outbound;
+    private final List<RuleMatch> outboundMatches;
 
     private RuleChain(List<Rule> rules) {
         this.rules = List.copyOf(rules);
+        List<Rule> out = new ArrayList<>();
+        List<RuleMatch> matches = new ArrayList<>();
+        for (Rule r : this.rules) {
+            if (RuleMatches.outbound(r)) {
+                out.add(r);
+                matches.add(RuleMatches.implied(r));
+            }
+        }
+        this.outbound = List.copyOf(out);
+        this.outboundMatches = List.copyOf(matches);
     }
 
     public static RuleChain of(List<Rule> rules) {
@@ -83,9 +97,9 @@ public final class RuleChain {
      * implied match holds ({@link RuleMatches#implied}). {@code dstPort} is ignored for protocols without ports.
      */
     public Optional<Rule> firstOutbound(IPv4Address src, IPv4Address dst, int ipProtocol, int dstPort) {
-        for (Rule r : rules) {
-            if (RuleMatches.outbound(r) && RuleMatches.implied(r).matches(src, dst, ipProtocol, dstPort)) {
-                return Optional.of(r);
+        for (int i = 0; i < outbound.size(); i++) {
+            if (outboundMatches.get(i).matches(src, dst, ipProtocol, dstPort)) {
+                return Optional.of(outbound.get(i));
             }
         }
         return Optional.empty();
