@@ -284,6 +284,7 @@ final class VirtualServerRuntime implements RuleRuntime {
             }
             servers.add(one);
         }
+        s.put("serversUp", scheduler.status().stream().filter(ServerStatus::inRotation).count());
         s.put("servers", servers);
         return s;
     }
