@@ -83,6 +83,7 @@ public final class NatEngine {
     private final LogThrottle<String> tableFullLog = new LogThrottle<>(TABLE_FULL_LOG_INTERVAL_MS);
     /** The rule chain in force, its runtimes and pools; its public addresses change with it. */
     private final RuleSet rules;
+    private final RuleSources sources;
     private final LogThrottle<String> poolLog = new LogThrottle<>(HostQuotas.LOG_INTERVAL_MS);
 
     /** An engine with its own binding ids and no listener (tests, single-switch tools). */
@@ -133,6 +134,7 @@ public final class NatEngine {
         this.fragments = new FragmentTranslator(config, compiler, table, napt, allocator, queries, counters);
         this.rules = new RuleSet(new RuleContext(config, compiler, compiler.ruleFlows(), table, insideHosts, nextHop,
                 allocator, statics, ids, listener, counters, this::removeLive), config.rules());
+        this.sources = new RuleSources(config, allocator, rules, counters);
         this.rebuilder = new BindingRebuilder(config, compiler, table, allocator, ids, listener, counters,
                 ftp::isControl, this::isTranslated, rules);
     }
@@ -588,7 +590,7 @@ public final class NatEngine {
             counters.increment("nat.ignored.published_endpoint");
             return napt.dropped(ref);
         }
-        Optional<NaptTranslator.Source> from = sourceFor(rule.get(), ref, ip, inside.get(), now);
+        Optional<NaptTranslator.Source> from = sources.sourceFor(rule.get(), ip.src(), now);
         if (from.isEmpty()) {
             return refusedByPool(rule.get(), ref, ip, inside.get(), now);
         }
@@ -616,89 +618,6 @@ public final class NatEngine {
         ftpParent.ifPresent(control -> table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),
                 destination).ifPresent(data -> ftp.adoptPassive(control, data, destination)));
         return out;
-    }
-
-    /**
-     * Where the first packet's new mapping gets its public endpoint under {@code rule}: a masquerade rule's
-     * addresses (the switch's own when it names none), or a pool rule's address for the host (its lease, a
-     * free address, else NAPT on the fallback address). Empty when the pool has nothing for the host.
-     */
-    private Optional<NaptTranslator.Source> sourceFor(Rule rule, PacketRef ref, Ipv4Packet ip, InsideConfig inside,
-                                                      long now) {
-        if (rule.form() instanceof RuleForm.Masquerade m) {
-            List<org.projectfloodlight.openflow.types.IPv4Address> among = m.addresses().isEmpty()
-                    ? config.outside().publicAddresses() : m.addresses();
-            return Optional.of(new MasqueradeSource(rule.number(), among));
-        }
-        if (rule.form() instanceof RuleForm.AddressPool p) {
-            PoolAllocator pool = rules.pool(rule.number()).orElseThrow();
-            if (pool.leaseOf(ip.src()).isPresent() || pool.available(now) > 0) {
-                return Optional.of(new PoolSource(rule.number(), pool));
-            }
-            if (p.fallback().isPresent()) {
-                counters.increment("nat.pool.fallback");
-                return Optional.of(new MasqueradeSource(rule.number(), List.of(p.fallback().get())));
-            }
-            return Optional.empty();
-        }
-        throw new IllegalStateException("rule '" + rule.id() + "' (" + rule.form().type() + ") has no NAPT source");
-    }
-
-    /** NAPT over a masquerade rule's addresses, paired within them. */
-    private final class MasqueradeSource implements NaptTranslator.Source {
-        private final int rule;
-        private final List<org.projectfloodlight.openflow.types.IPv4Address> among;
-
-        MasqueradeSource(int rule, List<org.projectfloodlight.openflow.types.IPv4Address> among) {
-            this.rule = rule;
-            this.among = among;
-        }
-
-        @Override
-        public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
-            return allocator.allocate(protocol, inside, among, now);
-        }
-
-        @Override
-        public int rule() {
-            return rule;
-        }
-
-        @Override
-        public String describe(Endpoint inside) {
-            return allocator.pairedAddress(inside.address(), among).toString();
-        }
-    }
-
-    /**
-     * Basic NAT: the host's own pool address with its own port (the address serves no one else, so the port
-     * is free). The lease is held once per mapping and given back with the mapping's last session.
-     */
-    private static final class PoolSource implements NaptTranslator.Source {
-        private final int rule;
-        private final PoolAllocator pool;
-
-        PoolSource(int rule, PoolAllocator pool) {
-            this.rule = rule;
-            this.pool = pool;
-        }
-
-        @Override
-        public Optional<Endpoint> allocate(Protocol protocol, Endpoint inside, long now) {
-            Optional<org.projectfloodlight.openflow.types.IPv4Address> address = pool.lease(inside.address(), now);
-            address.ifPresent(a -> pool.retain(inside.address()));
-            return address.map(a -> new Endpoint(a, inside.port()));
-        }
-
-        @Override
-        public int rule() {
-            return rule;
-        }
-
-        @Override
-        public String describe(Endpoint inside) {
-            return "pool " + pool.addresses();
-        }
     }
 
     /**
