@@ -21,6 +21,21 @@ import org.projectfloodlight.openflow.types.U64;
 public interface Dialect {
     OFFactory factory();
 
+    /**
+     * Sends a packet the controller holds on with {@code actions}: from the switch's buffer when it kept the
+     * packet, else with the packet's bytes.
+     */
+    default org.projectfloodlight.openflow.protocol.OFPacketOut packetOut(PacketRef packet, List<OFAction> actions) {
+        org.projectfloodlight.openflow.protocol.OFPacketOut.Builder out = factory().buildPacketOut()
+                .setBufferId(packet.bufferId())
+                .setInPort(packet.inPort())
+                .setActions(actions);
+        if (packet.bufferId().equals(org.projectfloodlight.openflow.types.OFBufferId.NO_BUFFER)) {
+            out.setData(packet.data());
+        }
+        return out.build();
+    }
+
     OFAction setIpv4Src(IPv4Address address);
 
     OFAction setIpv4Dst(IPv4Address address);

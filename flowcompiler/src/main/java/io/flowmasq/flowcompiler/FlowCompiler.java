@@ -149,6 +149,30 @@ public final class FlowCompiler {
     }
 
     /**
+     * Strict deletes of the pipeline flows {@code before} has and {@code after} has not: those of a public
+     * address the rule chain no longer uses (its ARP, ICMP, fragment, FIN/RST and hairpin flows). Only exact
+     * match and priority are deleted, never the other pipeline flows that share the cookie.
+     */
+    public List<OFMessage> pipelineRemoved(PipelineSpec before, PipelineSpec after) {
+        record Key(int priority, Match match) {
+        }
+        java.util.Set<Key> kept = new java.util.HashSet<>();
+        for (OFMessage m : pipeline(after, false)) {
+            if (m instanceof OFFlowMod f) {
+                kept.add(new Key(f.getPriority(), f.getMatch()));
+            }
+        }
+        List<OFMessage> out = new ArrayList<>();
+        for (OFMessage m : pipeline(before, false)) {
+            if (m instanceof OFFlowMod f && !kept.contains(new Key(f.getPriority(), f.getMatch()))) {
+                out.addAll(dialect.deleteStrict(new FlowStamp(f.getCookie(), f.getPriority(), 0, false),
+                        List.of(f.getMatch())));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Only the pipeline flows that send new inside flows to the controller (new flow, to a public address),
      * with or without the meter: re-adding them replaces the installed ones in place (same match and
      * priority), so the switch is never without them.
@@ -572,13 +596,6 @@ public final class FlowCompiler {
     }
 
     private OFPacketOut packetOut(PacketRef packet, List<OFAction> actions) {
-        OFPacketOut.Builder out = factory.buildPacketOut()
-                .setBufferId(packet.bufferId())
-                .setInPort(packet.inPort())
-                .setActions(actions);
-        if (packet.bufferId().equals(OFBufferId.NO_BUFFER)) {
-            out.setData(packet.data());
-        }
-        return out.build();
+        return dialect.packetOut(packet, actions);
     }
 }

@@ -689,12 +689,14 @@ public final class NatEngine {
      * would). Empty when there is no such rule.
      */
     public Optional<RuleChange.Applied> deleteRule(String id, long now) {
+        PipelineSpec before = currentPipeline();
         Optional<Rule> gone = rules.delete(id);
         if (gone.isEmpty()) {
             return Optional.empty();
         }
         Rule rule = gone.get();
-        List<OFMessage> out = new ArrayList<>();
+        // the pipeline flows of public addresses no rule uses any more
+        List<OFMessage> out = new ArrayList<>(compiler.pipelineRemoved(before, currentPipeline()));
         int removed = 0;
         List<Binding> owned = new ArrayList<>();
         for (Binding b : table.all()) {

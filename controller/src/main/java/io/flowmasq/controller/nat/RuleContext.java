@@ -58,6 +58,12 @@ record RuleContext(SwitchConfig config, FlowCompiler compiler, RuleFlows flows, 
         return out;
     }
 
+    /** What dropping a packet the controller holds takes: freeing its switch buffer, if it has one. */
+    List<OFMessage> dropped(io.flowmasq.flowcompiler.PacketRef ref) {
+        var release = compiler.releaseBuffer(ref);
+        return release == null ? List.of() : List.of(release);
+    }
+
     /** An ARP request for the next hop when one is due. */
     List<OFMessage> arpForNextHop(long now) {
         List<OFMessage> out = new ArrayList<>();

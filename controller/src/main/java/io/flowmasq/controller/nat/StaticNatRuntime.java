@@ -137,18 +137,13 @@ final class StaticNatRuntime implements RuleRuntime {
         if (outside.isEmpty()) {
             ctx.counters().increment("nat.rule.static_no_next_hop");
             List<OFMessage> out = new ArrayList<>(ctx.arpForNextHop(now));
-            out.addAll(dropped(ref));
+            out.addAll(ctx.dropped(ref));
             return out;
         }
         L2Hop toInside = new L2Hop(ref.inPort(), inside.mac(), ip.ethSrc());
         List<OFMessage> out = new ArrayList<>(ensure(ip.src(), toInside, outside.get()));
         out.add(ctx.flows().forwardStaticOutbound(installed.get(ip.src()), ref));
         return out;
-    }
-
-    private List<OFMessage> dropped(PacketRef ref) {
-        var release = ctx.compiler().releaseBuffer(ref);
-        return release == null ? List.of() : List.of(release);
     }
 
     @Override

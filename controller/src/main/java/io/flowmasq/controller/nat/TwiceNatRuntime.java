@@ -82,7 +82,7 @@ final class TwiceNatRuntime implements RuleRuntime {
     @Override
     public List<OFMessage> onOutbound(PacketRef ref, Ipv4Packet ip, InsideConfig inside, long now) {
         if (!form.outsideAs().matches(ip.dst())) {
-            return dropped(ref);
+            return ctx.dropped(ref);
         }
         IPv4Address remote = Prefixes.at(form.outside(), Prefixes.offsetOf(form.outsideAs(), ip.dst()));
         L2Hop toInside = new L2Hop(ref.inPort(), inside.mac(), ip.ethSrc());
@@ -90,12 +90,12 @@ final class TwiceNatRuntime implements RuleRuntime {
         if (toOutside.isEmpty()) {
             ctx.counters().increment("nat.rule.twice_no_next_hop");
             List<OFMessage> out = new ArrayList<>(ctx.arpForNextHop(now));
-            out.addAll(dropped(ref));
+            out.addAll(ctx.dropped(ref));
             return out;
         }
         Optional<TwicePairSpec> spec = pair(ip.src(), remote, toInside, toOutside.get());
         if (spec.isEmpty()) {
-            return dropped(ref);
+            return ctx.dropped(ref);
         }
         List<OFMessage> out = new ArrayList<>(install(spec.get()));
         out.add(ctx.flows().forwardTwiceOutbound(spec.get(), ref));
@@ -117,12 +117,12 @@ final class TwiceNatRuntime implements RuleRuntime {
             ctx.counters().increment("nat.rule.twice_unresolved");
             List<OFMessage> out = new ArrayList<>(toInside.isEmpty() ? ctx.arpFor(host) : List.of());
             out.addAll(ctx.arpForNextHop(now));
-            out.addAll(dropped(ref));
+            out.addAll(ctx.dropped(ref));
             return out;
         }
         Optional<TwicePairSpec> spec = pair(host, ip.src(), toInside.get(), toOutside.get());
         if (spec.isEmpty()) {
-            return dropped(ref);
+            return ctx.dropped(ref);
         }
         List<OFMessage> out = new ArrayList<>(install(spec.get()));
         out.add(ctx.flows().forwardTwiceInbound(spec.get(), ref));
@@ -185,11 +185,6 @@ final class TwiceNatRuntime implements RuleRuntime {
         freeEntries.push(entry);
         ctx.counters().increment("nat.rule.twice_pair_expired");
         return ledger.delete(ctx.compiler(), entry);
-    }
-
-    private List<OFMessage> dropped(PacketRef ref) {
-        var release = ctx.compiler().releaseBuffer(ref);
-        return release == null ? List.of() : List.of(release);
     }
 
     @Override

@@ -117,7 +117,7 @@ final class VirtualServerRuntime implements RuleRuntime {
         }
         if (protocol == Protocol.TCP && !opens(ip.tcpFlags())) {
             ctx.counters().increment("nat.vs.not_syn"); // a segment of a connection this gateway never saw open
-            return dropped(ref);
+            return ctx.dropped(ref);
         }
         out.addAll(connect(ref, client, now));
         return out;
@@ -129,7 +129,7 @@ final class VirtualServerRuntime implements RuleRuntime {
         if (server.isEmpty()) {
             ctx.counters().increment("nat.vs.no_server");
             LOG.debug("switch {}: rule '{}': no server up for {}", ctx.config().name(), rule.id(), client);
-            return dropped(ref);
+            return ctx.dropped(ref);
         }
         Optional<L2Hop> toInside = ctx.toInside(server.get().address(), now);
         Optional<L2Hop> toOutside = ctx.toOutside(now);
@@ -137,12 +137,12 @@ final class VirtualServerRuntime implements RuleRuntime {
             ctx.counters().increment("nat.vs.unresolved"); // the client retransmits; by then ARP has answered
             List<OFMessage> out = new ArrayList<>(toInside.isEmpty() ? ctx.arpFor(server.get().address()) : List.of());
             out.addAll(ctx.arpForNextHop(now));
-            out.addAll(dropped(ref));
+            out.addAll(ctx.dropped(ref));
             return out;
         }
         if (ctx.table().session(protocol, server.get(), new RemoteFilter(client.address(), client.port())).isPresent()) {
             ctx.counters().increment("nat.session_exists");
-            return dropped(ref);
+            return ctx.dropped(ref);
         }
         BindingState state = BindingState.initial(protocol, ctx.compiler().supportsTcpFlags());
         BindingSpec spec = new BindingSpec(ctx.ids().next(), protocol, server.get(), form.external(),
@@ -156,11 +156,6 @@ final class VirtualServerRuntime implements RuleRuntime {
         List<OFMessage> out = new ArrayList<>(ctx.compiler().installBinding(spec, state == BindingState.TRANSITORY));
         out.add(ctx.compiler().forwardInbound(spec, ref));
         return out;
-    }
-
-    private List<OFMessage> dropped(PacketRef ref) {
-        var release = ctx.compiler().releaseBuffer(ref);
-        return release == null ? List.of() : List.of(release);
     }
 
     /** A SYN without ACK: the only segment that opens a connection. */

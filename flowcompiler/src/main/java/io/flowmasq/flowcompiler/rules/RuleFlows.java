@@ -390,13 +390,6 @@ public final class RuleFlows {
     }
 
     private OFPacketOut packetOut(PacketRef packet, List<OFAction> actions) {
-        OFPacketOut.Builder out = factory.buildPacketOut()
-                .setBufferId(packet.bufferId())
-                .setInPort(packet.inPort())
-                .setActions(actions);
-        if (packet.bufferId().equals(OFBufferId.NO_BUFFER)) {
-            out.setData(packet.data());
-        }
-        return out.build();
+        return dialect.packetOut(packet, actions);
     }
 }
