@@ -10,6 +10,7 @@ SUMMARY.  Exit status 0 only if every step passed.
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import flowmasq_net as fnet  # noqa: E402
 from flowmasq_topo import EXT_IP, FAR_IP, H1_IP, H2_IP, OUTSIDE_ADDRESS  # noqa: E402
-from flowmasq_topo import INSIDE_GATEWAY  # noqa: E402
+from flowmasq_topo import DPID_COLON, INSIDE_GATEWAY  # noqa: E402
 
 RESULTS = []   # (step, ok, detail)
 
@@ -255,6 +256,97 @@ def demo_restart(fm):
     return '%d bytes across a kill -9, sha256 match; %d binding(s) adopted' \
         % (out.stat().st_size, len(kept))
 
+DEMO_VIP = '203.0.113.80'
+DEMO_FORWARD_PORT = 9080
+
+
+@step('NAT rules at runtime: natctl rules add publishes h1:9080 as a port '
+      'forward, a REST POST adds a virtual server at 203.0.113.80:80 over '
+      'h1:80 and h2:80; ext reaches both; both deleted again')
+def demo_rules(fm):
+    servers = [fm.start_name_server(h, p, wait=False)
+               for h, p in (('h1', DEMO_FORWARD_PORT), ('h1', 80), ('h2', 80))]
+    added = []
+    try:
+        for h, p in (('h1', DEMO_FORWARD_PORT), ('h1', 80), ('h2', 80)):
+            fm.wait_listening(h, p)
+        forward = ('{"id": "demo-fwd", "type": "portForward", "protocol": '
+                   '"tcp", "public": "%s:%d", "inside": "%s:%d"}'
+                   % (OUTSIDE_ADDRESS, DEMO_FORWARD_PORT, H1_IP,
+                      DEMO_FORWARD_PORT))
+        rc, out, err = fm.natctl('rules', 'add', '-s', DPID_COLON, forward)
+        print("$ natctl rules add -s %s '%s'\n%s" % (DPID_COLON, forward,
+                                                     (out + err).rstrip()))
+        assert rc == 0, 'natctl rules add exited %d' % rc
+        added.append('demo-fwd')
+        vs = {'id': 'demo-www', 'type': 'virtualServer', 'protocol': 'tcp',
+              'public': '%s:80' % DEMO_VIP, 'policy': 'roundRobin',
+              'servers': [{'address': '%s:80' % H1_IP},
+                          {'address': '%s:80' % H2_IP}],
+              'healthCheck': {'intervalSeconds': 1, 'timeoutMillis': 500,
+                              'failures': 2, 'successes': 1}}
+        status, view = fm.add_rule(vs)
+        print('$ curl -X POST %s/api/v1/switches/%s/rules -d \'%s\'\n'
+              'HTTP %s: rule %r at position %s, number %s'
+              % (fm.rest_url, DPID_COLON, json.dumps(vs), status,
+                 view.get('id'), view.get('position'), view.get('number')))
+        assert status == 201, 'POST answered %s: %s' % (status, view)
+        added.append('demo-www')
+        rc, out, err = fm.natctl('rules')
+        print('$ natctl rules\n' + out.rstrip())
+        assert rc == 0, 'natctl rules exited %d' % rc
+        numbers = [fm.rule_number('demo-fwd'), fm.rule_number('demo-www')]
+        fm.wait_rule_flows(numbers[0], timeout=10, count=2)
+        fm.wait_rule_flows(numbers[1], timeout=10, count=1)
+
+        url = 'http://%s:%d/' % (OUTSIDE_ADDRESS, DEMO_FORWARD_PORT)
+        body = fm.http_text('ext', url, timeout=10)
+        print('ext$ curl %s\n%s' % (url, (body or '(no answer)').rstrip()))
+        assert body == 'h1\n', 'the port forward did not reach h1: %r' % body
+        # fixed source ports, each used once (a reused port of a closed
+        # connection stays with its old server on OpenFlow 1.0)
+        bodies = fm.http_texts('ext', DEMO_VIP, 80, 8, timeout=5,
+                               first_port=31000)
+        print('ext$ 8 x curl http://%s/  ->  %s' % (DEMO_VIP, ' '.join(
+            b.strip() for b in bodies)))
+        assert sorted(bodies) == ['h1'] * 4 + ['h2'] * 4, \
+            'round robin over h1 and h2 expected: %s' % bodies
+
+        rc, out, err = fm.natctl('rules', 'delete', '-s', DPID_COLON,
+                                 'demo-fwd')
+        print('$ natctl rules delete -s %s demo-fwd\n%s'
+              % (DPID_COLON, (out + err).rstrip()))
+        assert rc == 0, 'natctl rules delete exited %d' % rc
+        added.remove('demo-fwd')
+        status, body = fm.delete_rule('demo-www')
+        print('$ curl -X DELETE %s/api/v1/switches/%s/rules/demo-www\n'
+              'HTTP %s: %s' % (fm.rest_url, DPID_COLON, status,
+                               json.dumps(body)))
+        assert status == 200, 'DELETE answered %s: %s' % (status, body)
+        added.remove('demo-www')
+        body = fm.http_text('ext', url, timeout=3)
+        print('ext$ curl %s  ->  %s' % (url, 'no answer' if body is None
+                                        else body.strip()))
+        assert body is None, 'the deleted forward still answers'
+        # the rules' own flows: the forward's bindings, the virtual
+        # server's traps and its connections' bindings
+        for number in numbers:
+            assert fm.wait_rule_flows_gone(number, timeout=5), \
+                'flows of rule %d are left: %s' % (
+                    number, [f['line'] for f in fm.rule_flows(number)])
+        left = [f['line'] for f in fm.flows() if f['cookie'] >> 56 == 0xf1
+                and (f['cookie'] >> 48) & 0xff == 0x01 and
+                ('nw_dst=%s' % DEMO_VIP in f['line']
+                 or 'set_field:%s->ip_src' % DEMO_VIP in f['line'])]
+        assert not left, 'virtual-server bindings are left: %s' % left
+    finally:
+        for rule_id in added:
+            fm.delete_rule(rule_id)
+        for s in servers:
+            fm.kill(s)
+    return 'forward answered by h1, virtual server by h1 and h2 (4 each); ' \
+        'both deleted, their flows gone'
+
 
 @step('Flow table: the rewrite actions in the switch (ovs-ofctl dump-flows)')
 def demo_flows(fm):
@@ -339,6 +431,7 @@ def main():
             demo_ftp(fm)
             demo_operate(fm)
             demo_restart(fm)
+            demo_rules(fm)
         ok = all(r[1] for r in RESULTS)
         if not ok and up:
             fm.failed = True
