@@ -1,6 +1,7 @@
 package io.flowmasq.controller.nat;
 
 import io.flowmasq.controller.nat.rules.RuleChain;
+import io.flowmasq.controller.nat.rules.RuleMatches;
 import io.flowmasq.controller.nat.rules.RuleRefusal;
 import io.flowmasq.controller.nat.rules.RuleValidator;
 import io.flowmasq.controller.nat.vs.ProbePorts;
@@ -11,9 +12,13 @@ import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.rules.RuleFlowRef;
 import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.rules.PortSpan;
+import io.flowmasq.flowcompiler.rules.Prefixes;
 import io.flowmasq.flowcompiler.rules.Rule;
 import io.flowmasq.flowcompiler.rules.RuleCookies;
 import io.flowmasq.flowcompiler.rules.RuleForm;
+import io.flowmasq.flowcompiler.rules.RuleMatch;
+import io.flowmasq.flowcompiler.rules.RuleProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -252,7 +257,7 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
         } else if (r.form() instanceof RuleForm.StaticNat) {
             runtimes.put(r.number(), new StaticNatRuntime(r, c));
         } else if (r.form() instanceof RuleForm.TwiceNat) {
-            runtimes.put(r.number(), new TwiceNatRuntime(r, c));
+            runtimes.put(r.number(), new TwiceNatRuntime(r, c, this::takenByStatic));
         } else if (r.form() instanceof RuleForm.PortForward f) {
             c.allocator().ensureAddress(f.external());
             Optional<String> taken = PortForwardRuntime.reserve(f, c.allocator(), c.table());
@@ -269,6 +274,15 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
             runtimes.put(r.number(), new VirtualServerRuntime(r, c, probePorts, now));
         }
         return Optional.empty();
+    }
+
+    /** Whether a static/netmap rule of the chain takes traffic from inside host {@code host} to {@code dst}. */
+    private boolean takenByStatic(IPv4Address host, IPv4Address dst) {
+        RuleMatch pair = new RuleMatch(
+                Prefixes.host(host), Prefixes.host(dst),
+                RuleProtocol.ANY, PortSpan.ANY);
+        return chain.rules().stream().anyMatch(r -> r.form() instanceof RuleForm.StaticNat
+                && RuleMatches.implied(r).overlaps(pair));
     }
 
     @Override

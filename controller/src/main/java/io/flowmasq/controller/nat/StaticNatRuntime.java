@@ -76,8 +76,9 @@ final class StaticNatRuntime implements RuleRuntime {
         }
         if (sweep) {
             nextSweepAt = now + SWEEP_MS;
+            long start = sweepCursor; // the cursor moves as hosts are asked; the walk goes on from where it began
             for (long n = 0; n < size && asked < ARP_PER_SWEEP; n++) {
-                long i = (sweepCursor + n) % size;
+                long i = (start + n) % size;
                 IPv4Address host = Prefixes.at(form.inside(), i);
                 if (!installed.containsKey(host) && isHostAddress(host)) {
                     out.addAll(ctx.arpFor(host));

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.U64;
@@ -40,16 +41,19 @@ final class TwiceNatRuntime implements RuleRuntime {
     private final Rule rule;
     private final RuleForm.TwiceNat form;
     private final RuleContext ctx;
+    /** Whether a static/netmap rule's flows already carry (inside host, remote as seen inside): see {@link #pair}. */
+    private final BiPredicate<IPv4Address, IPv4Address> takenByStatic;
     private final Map<Pair, TwicePairSpec> pairs = new HashMap<>();
     private final Map<Integer, Pair> byEntry = new HashMap<>();
     private final RuleFlowLedger<Integer> ledger = new RuleFlowLedger<>();
     private final Deque<Integer> freeEntries = new ArrayDeque<>();
     private int nextEntry;
 
-    TwiceNatRuntime(Rule rule, RuleContext ctx) {
+    TwiceNatRuntime(Rule rule, RuleContext ctx, BiPredicate<IPv4Address, IPv4Address> takenByStatic) {
         this.rule = rule;
         this.form = (RuleForm.TwiceNat) rule.form();
         this.ctx = ctx;
+        this.takenByStatic = takenByStatic;
     }
 
     @Override
@@ -136,6 +140,13 @@ final class TwiceNatRuntime implements RuleRuntime {
         if (live != null && live.toInside().equals(toInside) && live.toOutside().equals(toOutside)) {
             return Optional.of(live);
         }
+        IPv4Address remoteAs = Prefixes.at(form.outsideAs(), Prefixes.offsetOf(form.outside(), remote));
+        if (live == null && takenByStatic.test(host, remoteAs)) {
+            // an earlier static/netmap rule owns the host's traffic (the validator keeps such rules before this
+            // one); a pair's flows would sit at its flows' priority with overlapping matches
+            ctx.counters().increment("nat.rule.twice_static_host");
+            return Optional.empty();
+        }
         int entry;
         if (live != null) {
             entry = live.entry();
@@ -148,7 +159,6 @@ final class TwiceNatRuntime implements RuleRuntime {
             return Optional.empty();
         }
         IPv4Address insideAs = Prefixes.at(form.insideAs(), Prefixes.offsetOf(form.inside(), host));
-        IPv4Address remoteAs = Prefixes.at(form.outsideAs(), Prefixes.offsetOf(form.outside(), remote));
         TwicePairSpec spec = new TwicePairSpec(rule.number(), entry, host, insideAs, remote, remoteAs, toInside,
                 toOutside, IDLE_TIMEOUT_SECONDS);
         return Optional.of(spec);

@@ -60,7 +60,7 @@ class ConfigRulesTest {
         pool.addAll(range("203.0.113.40", 4));
         assertEquals(List.of(
                 new Rule("web", 1, RuleMatch.ANY, new RuleForm.PortForward(Protocol.TCP, ip("203.0.113.1"),
-                        PortSpan.of(8080), ip("10.0.0.13"), 80)),
+                        PortSpan.of(8080), ip("10.0.0.13"), 8080)),
                 new Rule("games", 2, RuleMatch.ANY, new RuleForm.PortForward(Protocol.UDP, ip("203.0.113.1"),
                         new PortSpan(5000, 5009), ip("10.0.0.13"), 5000)),
                 new Rule("h2", 3, RuleMatch.ANY, new RuleForm.StaticNat(Prefixes.of("10.0.0.12", 32),

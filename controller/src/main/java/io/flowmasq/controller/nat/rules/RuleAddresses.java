@@ -103,6 +103,17 @@ final class RuleAddresses {
                 }
             }
         }
+        for (Listener in : targets(rule)) {
+            for (Listener theirs : targets(other)) {
+                if (in.overlaps(theirs)) {
+                    // both rules' flows would carry the endpoint's replies, and it can have one public side only
+                    return Optional.of(new RuleRefusal("inside", "rule '" + rule.id() + "': inside " + in.text()
+                            + " is also a target of rule '" + other.id() + "' (position " + otherPosition
+                            + ", inside " + theirs.text() + "); an inside endpoint serves one forward or virtual"
+                            + " server", other.id()));
+                }
+            }
+        }
         Optional<Listener> mine = listener(rule);
         Optional<Listener> theirs = listener(other);
         if (mine.isPresent() && theirs.isPresent() && mine.get().overlaps(theirs.get())) {
@@ -143,6 +154,20 @@ final class RuleAddresses {
             return Optional.of(new Listener(v.protocol(), v.external().address(), PortSpan.of(v.external().port())));
         }
         return Optional.empty();
+    }
+
+    /** The inside endpoints a forward or virtual server sends its public ports to. */
+    private static List<Listener> targets(Rule rule) {
+        List<Listener> result = new ArrayList<>();
+        if (rule.form() instanceof RuleForm.PortForward p) {
+            result.add(new Listener(p.protocol(), p.inside(), new PortSpan(p.insidePort(),
+                    p.insidePort() + p.externalPorts().size() - 1)));
+        } else if (rule.form() instanceof RuleForm.VirtualServer v) {
+            for (RuleForm.RealServer s : v.servers()) {
+                result.add(new Listener(v.protocol(), s.address().address(), PortSpan.of(s.address().port())));
+            }
+        }
+        return result;
     }
 
     /** Consecutive addresses as one claim each, so a large pool costs a few comparisons, not one per address. */

@@ -105,6 +105,20 @@ public final class RuleValidator {
                             + " rule's flows are installed in advance and would take that traffic anyway: move it"
                             + " before rule '" + earlier.id() + "'", earlier.id()));
         }
+        if (earlier.form() instanceof RuleForm.TwiceNat && later.form() instanceof RuleForm.StaticNat
+                && l.overlaps(e)) {
+            // A static host's flows and a twice-NAT pair's flows sit at one priority with overlapping matches: the
+            // switch would pick either. The static rule's flows, made in advance, would also take the traffic the
+            // earlier twice rule owns before its trap could send it up.
+            String why = "rule '" + later.id() + "' (" + later.form().type() + ", " + l + ") overlaps twice rule '"
+                    + earlier.id() + "' (" + e + ")";
+            return Optional.of(changedIsEarlier
+                    ? new RuleRefusal("", why + ", which would come before it at position " + earlierPos
+                            + "; their flows would collide: insert rule '" + earlier.id() + "' after rule '"
+                            + later.id() + "' (position " + laterPos + ")", later.id())
+                    : new RuleRefusal("", why + " at position " + earlierPos + "; their flows would collide: move"
+                            + " it before rule '" + earlier.id() + "'", earlier.id()));
+        }
         if (l.coveredBy(e)) {
             return Optional.of(changedIsEarlier
                     ? new RuleRefusal("", "rule '" + earlier.id() + "' would make rule '" + later.id()

@@ -4,14 +4,20 @@ import static io.flowmasq.controller.nat.rules.RuleFixtures.SWITCH;
 import static io.flowmasq.controller.nat.rules.RuleFixtures.forward;
 import static io.flowmasq.controller.nat.rules.RuleFixtures.masquerade;
 import static io.flowmasq.controller.nat.rules.RuleFixtures.pool;
+import static io.flowmasq.controller.nat.rules.RuleFixtures.prefix;
 import static io.flowmasq.controller.nat.rules.RuleFixtures.staticNat;
 import static io.flowmasq.controller.nat.rules.RuleFixtures.twice;
 import static io.flowmasq.controller.nat.rules.RuleFixtures.virtualServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowmasq.flowcompiler.Protocol;
+import io.flowmasq.flowcompiler.rules.PortSpan;
 import io.flowmasq.flowcompiler.rules.Rule;
+import io.flowmasq.flowcompiler.rules.RuleForm;
+import io.flowmasq.flowcompiler.rules.RuleMatch;
+import io.flowmasq.flowcompiler.rules.RuleProtocol;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -67,7 +73,7 @@ class RuleValidatorTest {
 
     @Test
     void forwardsAndVirtualServersAreNotOrderedAgainstOutboundRules() {
-        Rule web = forward("web", Protocol.TCP, "203.0.113.1", 8080, 8080, "10.0.0.13", 80);
+        Rule web = forward("web", Protocol.TCP, "203.0.113.1", 8080, 8080, "10.0.0.13", 8080);
         Rule www = virtualServer("www", "203.0.113.80", 80, "10.0.0.13", "10.0.0.14");
         assertEquals(Optional.empty(), check("web", lan, web, www));
         assertEquals(Optional.empty(), check("www", lan, web, www));
@@ -93,7 +99,7 @@ class RuleValidatorTest {
         assertEquals("insideAs", r.field());
         assertEquals("lab", r.conflictsWith());
         // a masquerade address is shared: with a forward, a virtual server, another masquerade, a pool fallback
-        Rule web = forward("web", Protocol.TCP, "203.0.113.5", 8080, 8080, "10.0.0.13", 80);
+        Rule web = forward("web", Protocol.TCP, "203.0.113.5", 8080, 8080, "10.0.0.13", 8080);
         Rule www = virtualServer("www", "203.0.113.5", 80, "10.0.0.13");
         Rule m1 = masquerade("m1", "10.0.0.0/25", "203.0.113.5", "203.0.113.1");
         Rule m2 = masquerade("m2", "10.0.0.0/24", "203.0.113.5");
@@ -167,5 +173,54 @@ class RuleValidatorTest {
     @Test
     void theChangedRuleMustBeInTheChain() {
         assertThrows(IllegalArgumentException.class, () -> check("nope", lan));
+    }
+
+    /**
+     * A static host's flows and a twice-NAT pair's flows share one priority: a static/netmap rule overlapping an
+     * earlier twice rule is refused, whichever of them is the rule being added.
+     */
+    @Test
+    void aStaticRuleBehindAnOverlappingTwiceRuleIsRefused() {
+        Rule site = twice("site-b", "10.0.0.0/24", "10.88.0.0/24", "10.0.0.0/24", "10.99.0.0/24");
+        Rule lab = staticNat("lab", "10.0.0.16/28", "203.0.113.48/28");
+        RuleRefusal added = refused("h2", site, h2);
+        assertEquals("site-b", added.conflictsWith());
+        assertTrue(added.message().startsWith("rule 'h2' (static, inside 10.0.0.12/32, outside any, any) overlaps"
+                + " twice rule 'site-b'"), added.message());
+        assertTrue(added.message().endsWith("move it before rule 'site-b'"), added.message());
+        RuleRefusal inserted = refused("site-b", site, lab);
+        assertEquals("lab", inserted.conflictsWith());
+        assertTrue(inserted.message().endsWith("insert rule 'site-b' after rule 'lab' (position 2)"),
+                inserted.message());
+        assertEquals(2, RuleValidator.checkAll(RuleChain.of(List.of(site, h2, lab)), SWITCH).size());
+        // the static rule first takes its hosts' traffic, as the chain's order says (the twice runtime keeps away)
+        assertEquals(Optional.empty(), check("site-b", h2, lab, site));
+        // no overlap: a static rule towards other destinations, or for hosts the twice rule does not map
+        Rule towardsFar = new Rule("far", 7, new RuleMatch(RuleMatch.ANY_PREFIX, prefix("198.51.100.0/24"), RuleProtocol.ANY, PortSpan.ANY),
+                new RuleForm.StaticNat(prefix("10.0.0.12"), prefix("203.0.113.12")));
+        assertEquals(Optional.empty(), check("far", site, towardsFar));
+        Rule narrow = twice("narrow", "10.0.0.64/27", "10.88.0.64/27", "10.0.0.0/27", "10.99.0.0/27");
+        assertEquals(Optional.empty(), check("h2", narrow, h2));
+    }
+
+    /** An inside endpoint has one public side: a forward and a virtual server (or two forwards) cannot share it. */
+    @Test
+    void anInsideEndpointServesOneForwardOrVirtualServer() {
+        Rule web = forward("web", Protocol.TCP, "203.0.113.1", 8080, 8080, "10.0.0.13", 80);
+        Rule www = virtualServer("www", "203.0.113.80", 80, "10.0.0.14", "10.0.0.13");
+        RuleRefusal r = refused("www", web, www);
+        assertEquals(new RuleRefusal("inside", "rule 'www': inside tcp 10.0.0.13:80 is also a target of rule 'web'"
+                + " (position 1, inside tcp 10.0.0.13:80); an inside endpoint serves one forward or virtual server",
+                "web"), r);
+        Rule span = forward("span", Protocol.UDP, "203.0.113.1", 5000, 5009, "10.0.0.13", 5000);
+        Rule inSpan = forward("one", Protocol.UDP, "203.0.113.1", 6005, 6005, "10.0.0.13", 5005);
+        assertEquals("span", refused("one", span, inSpan).conflictsWith());
+        // another port, another protocol, another host: fine
+        assertEquals(Optional.empty(), check("one", span,
+                forward("one", Protocol.UDP, "203.0.113.1", 6010, 6010, "10.0.0.13", 5010)));
+        assertEquals(Optional.empty(), check("one", span,
+                forward("one", Protocol.TCP, "203.0.113.1", 6005, 6005, "10.0.0.13", 5005)));
+        assertEquals(Optional.empty(), check("www", forward("web", Protocol.TCP, "203.0.113.1", 8080, 8080,
+                "10.0.0.13", 8080), www));
     }
 }
