@@ -25,9 +25,24 @@ public final class BindingTable {
     private record EndpointKey(Protocol protocol, Endpoint endpoint) {
     }
 
+    /**
+     * One session of an endpoint: its remote filter's address and port (0: any port), or no remote at all
+     * ({@code address} null) for an endpoint-independent binding. Looked up directly, so finding the session a
+     * packet belongs to does not scan every session of the endpoint (a virtual server's public endpoint has
+     * one per client connection).
+     */
+    private record SessionKey(Protocol protocol, Endpoint endpoint, IPv4Address address, int port) {
+        static SessionKey of(Protocol protocol, Endpoint endpoint, RemoteFilter remote) {
+            return remote == null ? new SessionKey(protocol, endpoint, null, 0)
+                    : new SessionKey(protocol, endpoint, remote.address(), remote.port());
+        }
+    }
+
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
     private final Map<EndpointKey, Map<Long, Binding>> byInside = new HashMap<>();
     private final Map<EndpointKey, Map<Long, Binding>> byExternal = new HashMap<>();
+    private final Map<SessionKey, Binding> sessionByInside = new HashMap<>();
+    private final Map<SessionKey, Binding> sessionByExternal = new HashMap<>();
     /** Bindings (sessions) per inside host address, for its quota (RFC 6888 REQ-4). */
     private final Map<IPv4Address, Integer> perHost = new HashMap<>();
 
@@ -48,23 +63,35 @@ public final class BindingTable {
 
     /** The session of the inside endpoint with exactly this remote filter (null: the EIF binding). */
     public Optional<Binding> session(Protocol protocol, Endpoint inside, RemoteFilter remote) {
-        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
-        return sessions == null ? Optional.empty() : sessions.values().stream()
-                .filter(b -> Objects.equals(b.spec().remote(), remote)).findFirst();
+        return Optional.ofNullable(sessionByInside.get(SessionKey.of(protocol, inside, remote)));
     }
 
     /** The binding whose outbound flow carries a packet from {@code inside} to {@code destination}. */
     public Optional<Binding> forOutbound(Protocol protocol, Endpoint inside, Endpoint destination) {
-        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
-        return sessions == null ? Optional.empty() : sessions.values().stream()
-                .filter(b -> b.spec().admits(destination)).findFirst();
+        return admitting(sessionByInside, protocol, inside, destination);
     }
 
     /** The binding whose inbound flow lets a packet from {@code source} to {@code external} in: the filter. */
     public Optional<Binding> forInbound(Protocol protocol, Endpoint external, Endpoint source) {
-        Map<Long, Binding> sessions = byExternal.get(new EndpointKey(protocol, external));
-        return sessions == null ? Optional.empty() : sessions.values().stream()
-                .filter(b -> b.spec().admits(source)).findFirst();
+        return admitting(sessionByExternal, protocol, external, source);
+    }
+
+    /**
+     * The session of {@code endpoint} whose filter lets {@code peer} through: one for exactly that remote
+     * address and port, else one for the address and any port, else the endpoint-independent one. An endpoint's
+     * sessions are all of one kind (one filtering mode, or a virtual server's exact remotes), so at most one
+     * of the three exists.
+     */
+    private static Optional<Binding> admitting(Map<SessionKey, Binding> index, Protocol protocol, Endpoint endpoint,
+                                               Endpoint peer) {
+        Binding b = index.get(new SessionKey(protocol, endpoint, peer.address(), peer.port()));
+        if (b == null && peer.port() != 0) {
+            b = index.get(new SessionKey(protocol, endpoint, peer.address(), 0));
+        }
+        if (b == null) {
+            b = index.get(new SessionKey(protocol, endpoint, null, 0));
+        }
+        return Optional.ofNullable(b);
     }
 
     /** How many bindings (sessions) the inside endpoint's mapping has; 0 when it has none. */
@@ -91,6 +118,10 @@ public final class BindingTable {
         byInside.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(binding.id(), binding);
         byExternal.computeIfAbsent(new EndpointKey(binding.protocol(), binding.external()), k -> new LinkedHashMap<>())
                 .put(binding.id(), binding);
+        sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
+        // two inside endpoints never share a public endpoint and a remote: the first keeps the key if they did
+        sessionByExternal.putIfAbsent(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()),
+                binding);
         byId.put(binding.id(), binding);
         perHost.merge(binding.inside().address(), 1, Integer::sum);
     }
@@ -106,6 +137,9 @@ public final class BindingTable {
         byId.put(binding.id(), binding);
         byInside.get(new EndpointKey(binding.protocol(), binding.inside())).put(binding.id(), binding);
         byExternal.get(new EndpointKey(binding.protocol(), binding.external())).put(binding.id(), binding);
+        sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
+        sessionByExternal.replace(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()), old,
+                binding);
     }
 
     public Optional<Binding> remove(long id) {
@@ -113,6 +147,8 @@ public final class BindingTable {
         if (b != null) {
             removeFrom(byInside, new EndpointKey(b.protocol(), b.inside()), id);
             removeFrom(byExternal, new EndpointKey(b.protocol(), b.external()), id);
+            sessionByInside.remove(SessionKey.of(b.protocol(), b.inside(), b.spec().remote()), b);
+            sessionByExternal.remove(SessionKey.of(b.protocol(), b.external(), b.spec().remote()), b);
             perHost.computeIfPresent(b.inside().address(), (a, n) -> n == 1 ? null : n - 1);
         }
         return Optional.ofNullable(b);
