@@ -358,7 +358,8 @@ def test_rule_chain_changes_at_runtime(net):
 
             # a conflicting rule is refused, naming the rule it clashes with
             clash = dict(rule, id='clash',
-                         public='%s:%d' % (OUTSIDE_ADDRESS, FORWARD_TCP_PORT))
+                         public='%s:%d' % (OUTSIDE_ADDRESS, FORWARD_TCP_PORT),
+                         inside='%s:%d' % (H4_IP, RUNTIME_PORT + 1))
             status, body = net.add_rule(clash)
             assert status == 409 and body.get('conflictsWith') == 'web', \
                 (status, body)
