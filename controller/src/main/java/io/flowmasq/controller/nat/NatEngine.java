@@ -540,7 +540,8 @@ public final class NatEngine {
         if (ip.ttl() <= 1 && !ip.dst().equals(inside.get().gateway())) {
             return concat(icmp.timeExceeded(ref, ip, inside.get(), now), napt.dropped(ref));
         }
-        if (ip.dst().equals(inside.get().gateway())) {
+        // probes of one virtual server come from one gateway address, also to servers on other inside networks
+        if (config.inside().stream().anyMatch(i -> i.gateway().equals(ip.dst()))) {
             Optional<VirtualServerRuntime> probed = rules.probeOwner(ip);
             if (probed.isPresent()) { // a server's answer to a health check
                 return concat(probed.get().onProbeReply(ref, ip, now), napt.dropped(ref));
