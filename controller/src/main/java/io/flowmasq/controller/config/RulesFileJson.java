@@ -9,6 +9,7 @@ import io.flowmasq.controller.nat.rules.RuleJson;
 import io.flowmasq.controller.nat.rules.RuleNumbers;
 import io.flowmasq.controller.nat.rules.RuleValidator;
 import io.flowmasq.flowcompiler.rules.Rule;
+import io.flowmasq.flowcompiler.rules.RuleCookies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,14 +19,17 @@ import org.projectfloodlight.openflow.types.DatapathId;
 
 /**
  * The rules file's JSON (docs/configuration.md, "Rules file"), without I/O: {@code {"version": 1, "switches":
- * [{"dpid": ..., "rules": [...]}]}}, each rule exactly as {@link RuleJson} writes it. Reading checks each chain
- * as the config file's are checked: rules by {@link RuleReader}, numbered from the controller-wide
- * {@link RuleNumbers}, the chain by {@link RuleValidator#checkAll} against the configured switch.
+ * [{"dpid": ..., "rules": [...]}]}}, each rule as {@link RuleJson} writes it plus its {@code "number"}. Reading
+ * checks each chain as the config file's are checked: rules by {@link RuleReader}, the chain by
+ * {@link RuleValidator#checkAll} against the configured switch. A rule keeps its number (the cookie of its
+ * flows, so the rebuild after a restart adopts them) unless another rule kept has it; then, or without one, it
+ * gets the next of the controller-wide {@link RuleNumbers}, so numbers stay unique.
  */
 public final class RulesFileJson {
     public static final int VERSION = 1;
     private static final Set<String> FIELDS = Set.of("version", "switches");
     private static final Set<String> SWITCH_FIELDS = Set.of("dpid", "rules");
+    private static final String NUMBER = "number";
 
     private RulesFileJson() {
     }
@@ -51,6 +55,8 @@ public final class RulesFileJson {
         config.switches().forEach(s -> configured.put(s.dpid(), s));
         Claims<DatapathId> seen = new Claims<>();
         Map<DatapathId, List<Rule>> result = new LinkedHashMap<>();
+        Map<Rule, Integer> stated = new java.util.IdentityHashMap<>();
+        RuleNumbers scratch = new RuleNumbers(); // until renumbered: the real numbers are known at the end
         boolean ok = true;
         for (ConfigNode entry : entries) {
             ConfigObject f = entry.object(SWITCH_FIELDS);
@@ -64,7 +70,7 @@ public final class RulesFileJson {
                 dpid = null;
             }
             ConfigNode rulesNode = f.required("rules");
-            List<Rule> rules = rulesNode == null ? null : rules(rulesNode, numbers);
+            List<Rule> rules = rulesNode == null ? null : rules(rulesNode, scratch, stated);
             if (dpid == null || rules == null) {
                 ok = false;
                 continue;
@@ -81,7 +87,30 @@ public final class RulesFileJson {
                 ok = false;
             }
         }
-        return ok ? result : null;
+        return ok ? renumbered(result, stated, config, numbers) : null;
+    }
+
+    /**
+     * The chains with each rule's stated number where no rule kept before it (the config's chains of the
+     * switches the file does not list included) has it, the next of {@code numbers} elsewhere.
+     */
+    private static Map<DatapathId, List<Rule>> renumbered(Map<DatapathId, List<Rule>> chains,
+                                                          Map<Rule, Integer> stated, FlowmasqConfig config,
+                                                          RuleNumbers numbers) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        config.switches().stream().filter(s -> !chains.containsKey(s.dpid()))
+                .forEach(s -> s.rules().forEach(r -> taken.add(r.number())));
+        stated.values().forEach(numbers::advancePast);
+        Map<DatapathId, List<Rule>> out = new LinkedHashMap<>();
+        chains.forEach((dpid, rules) -> {
+            List<Rule> list = new ArrayList<>();
+            for (Rule r : rules) {
+                Integer n = stated.get(r);
+                list.add(r.withNumber(n != null && taken.add(n) ? n : numbers.next()));
+            }
+            out.put(dpid, list);
+        });
+        return out;
     }
 
     /** The file's text for these chains (in this order), pretty-printed so an operator can read a diff. */
@@ -93,7 +122,11 @@ public final class RulesFileJson {
             JsonObject sw = new JsonObject();
             sw.addProperty("dpid", dpid.toString());
             JsonArray list = new JsonArray();
-            rules.forEach(r -> list.add(RuleJson.toJson(r)));
+            rules.forEach(r -> {
+                JsonObject rule = RuleJson.toJson(r);
+                rule.addProperty(NUMBER, r.number());
+                list.add(rule);
+            });
             sw.add("rules", list);
             switches.add(sw);
         });
@@ -101,17 +134,35 @@ public final class RulesFileJson {
         return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
     }
 
-    /** Each rule, id defaulting to "rule-<position>" as in the config file; null on error. */
-    private static List<Rule> rules(ConfigNode node, RuleNumbers numbers) {
+    /**
+     * Each rule, id defaulting to "rule-<position>" as in the config file, numbered for now from
+     * {@code numbers} (a scratch counter), its own number (if it states one) put in {@code stated}; null on error.
+     */
+    private static List<Rule> rules(ConfigNode node, RuleNumbers numbers, Map<Rule, Integer> stated) {
         List<ConfigNode> elements = node.nonEmptyArray();
         if (elements == null) {
             return null;
         }
         List<Rule> result = new ArrayList<>();
+        boolean ok = true;
         for (int i = 0; i < elements.size(); i++) {
-            result.add(RuleReader.read(elements.get(i), numbers.next(), "rule-" + (i + 1)));
+            ConfigNode element = elements.get(i);
+            ConfigNode numberNode = element.member(NUMBER);
+            Long number = numberNode == null ? null
+                    : numberNode.integer(1, RuleCookies.MAX_RULE_NUMBER, "a rule number");
+            if (numberNode != null && number == null) {
+                ok = false;
+            }
+            if (numberNode != null) {
+                element = element.without(NUMBER); // the rule's reader does not know the field
+            }
+            Rule rule = RuleReader.read(element, numbers.next(), "rule-" + (i + 1));
+            if (rule != null && number != null) {
+                stated.put(rule, number.intValue());
+            }
+            result.add(rule);
         }
-        return result.contains(null) ? null : result;
+        return ok && !result.contains(null) ? result : null;
     }
 
     /** Each rule against the switch and the rules before it, reported at the rule (and field) at fault. */

@@ -108,6 +108,23 @@ class RulesFileTest {
     }
 
     @Test
+    void aRuleKeepsItsStatedNumberUnlessAKeptRuleHasIt() throws Exception {
+        // 3 is s2's implicit rule, kept from the config file: ssh gets a fresh number instead
+        rules("""
+                {"version": 1, "switches": [{"dpid": "00:00:00:00:00:00:00:01", "rules": [%s,
+                  {"id": "lan", "type": "masquerade", "number": 9}]}]}""".formatted(
+                SSH.replace("\"id\"", "\"number\": 3, \"id\"")));
+        List<Rule> s1 = ConfigLoader.validate(config("rules.json")).config().switches().get(0).rules();
+        assertEquals(List.of("ssh", "lan"), ids(s1));
+        assertEquals(List.of(10, 9), s1.stream().map(Rule::number).toList());
+        rules("""
+                {"version": 1, "switches": [{"dpid": "00:00:00:00:00:00:00:01", "rules": [
+                  {"id": "lan", "type": "masquerade", "number": 0}]}]}""");
+        assertEquals(List.of(dir.toAbsolutePath().resolve("rules.json") + ": switches[0].rules[0].number: 0 is not"
+                + " a rule number (1..8388607)"), errors());
+    }
+
+    @Test
     void aSwitchTheConfigDoesNotHaveIsAWarningAndIgnored() throws Exception {
         Path file = rules("""
                 {"version": 1, "switches": [{"dpid": "00:00:00:00:00:00:00:09", "rules": [%s]}]}""".formatted(SSH));
@@ -134,6 +151,7 @@ class RulesFileTest {
         ValidatedConfig v = ConfigLoader.validate(configFile);
         List<Rule> read = v.config().switches().get(0).rules();
         assertEquals(all.stream().map(RuleJson::toJson).toList(), read.stream().map(RuleJson::toJson).toList());
+        assertEquals(all.stream().map(Rule::number).toList(), read.stream().map(Rule::number).toList());
         assertEquals(1, v.warnings().size()); // s2 is not in this config
     }
 
