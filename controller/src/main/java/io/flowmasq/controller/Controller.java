@@ -19,6 +19,7 @@ import org.projectfloodlight.openflow.types.DatapathId;
 import io.flowmasq.controller.openflow.OpenFlowCounters;
 import io.flowmasq.controller.openflow.OpenFlowServer;
 import io.flowmasq.controller.session.ControllerNatService;
+import io.flowmasq.controller.session.RuleStore;
 import io.flowmasq.controller.session.SessionRuleService;
 import io.flowmasq.controller.nat.rules.RuleNumbers;
 import io.flowmasq.controller.session.SwitchMetrics;
@@ -28,6 +29,8 @@ import io.flowmasq.rest.RestServer;
 import io.flowmasq.rest.RestSettings;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +48,15 @@ public final class Controller implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private final BindingLog bindingLog;
+    private final ExecutorService ruleWrites;
 
     private Controller(OpenFlowServer openflow, RestServer rest, ScheduledExecutorService scheduler,
-                       BindingLog bindingLog) {
+                       BindingLog bindingLog, ExecutorService ruleWrites) {
         this.openflow = openflow;
         this.rest = rest;
         this.scheduler = scheduler;
         this.bindingLog = bindingLog;
+        this.ruleWrites = ruleWrites;
     }
 
     public static Controller start(FlowmasqConfig config, LongSupplier clock) throws InterruptedException {
@@ -81,13 +86,21 @@ public final class Controller implements AutoCloseable {
         scheduler.scheduleAtFixedRate(packetIns::sample, 0, 1, TimeUnit.SECONDS);
         RuleNumbers ruleNumbers = RuleNumbers.after(config.switches().stream()
                 .flatMap(sw -> sw.rules().stream()).toList());
+        // one daemon thread writes the rules file, in change order, off the switches' event loops
+        ExecutorService ruleWrites = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "flowmasq-rules-file");
+            t.setDaemon(true);
+            return t;
+        });
+        Optional<RuleStore> store = config.rulesFile().map(f -> new RuleStore(f, sessions, ruleWrites,
+                () -> counters.increment("rules.save_failed")));
         ControllerNatService service = new ControllerNatService(sessions, counters::snapshot, clock,
                 EffectiveConfig.toJson(config), scheduler, packetIns,
-                new SessionRuleService(sessions, clock, ruleNumbers));
+                new SessionRuleService(sessions, clock, ruleNumbers, store));
         RestServer rest = new RestServer(new RestSettings(
                 new InetSocketAddress(config.rest().address(), config.rest().port()), config.restToken().orElse(null)),
                 service, metrics);
-        Controller controller = new Controller(openflow, rest, scheduler, bindingLog);
+        Controller controller = new Controller(openflow, rest, scheduler, bindingLog, ruleWrites);
         Runtime.getRuntime().addShutdownHook(new Thread(controller::close, "flowmasq-shutdown"));
         openflow.start();
         rest.start();
@@ -117,6 +130,7 @@ public final class Controller implements AutoCloseable {
         rest.close();
         openflow.close();
         scheduler.shutdownNow();
+        ruleWrites.shutdown(); // a write under way finishes: the file is whole either way (renamed)
         bindingLog.close();
         stopped.countDown();
     }

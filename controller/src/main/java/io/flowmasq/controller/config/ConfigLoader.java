@@ -44,12 +44,24 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot be read (" + e + ")");
         }
-        return validate(json);
+        Path dir = file.toAbsolutePath().getParent();
+        return validate(json, dir == null ? Path.of("") : dir);
     }
 
-    /** Reads JSON text and returns the configuration with its warnings, logging nothing. */
+    /**
+     * Reads JSON text and returns the configuration with its warnings, logging nothing. A relative
+     * {@code rulesFile} is taken relative to the working directory.
+     */
     public static ValidatedConfig validate(String json) throws ConfigException {
-        JsonElement root = syntax(json);
+        return validate(json, Path.of(""));
+    }
+
+    /**
+     * The configuration of JSON text read from a file in {@code dir}: a relative {@code rulesFile} is under
+     * {@code dir}, and the chains of that file, when it exists, replace the config file's.
+     */
+    static ValidatedConfig validate(String json, Path dir) throws ConfigException {
+        JsonElement root = syntax(json, ConfigNode.ROOT_LABEL);
         Problems problems = new Problems();
         try {
             DuplicateKeys.check(json, problems);
@@ -60,18 +72,22 @@ public final class ConfigLoader {
         if (!problems.errors().isEmpty()) {
             throw new ConfigException(problems.errors());
         }
-        return new ValidatedConfig(config, problems.warnings());
+        return RulesFile.apply(new ValidatedConfig(config.withRulesFileUnder(dir), problems.warnings()));
     }
 
     private static FlowmasqConfig logged(ValidatedConfig validated) {
         validated.warnings().forEach(LOG::warn);
+        validated.notes().forEach(LOG::info);
         return validated.config();
     }
 
-    /** Strict JSON (no comments, no unquoted names, nothing after the value); one error if it is not. */
-    private static JsonElement syntax(String json) throws ConfigException {
+    /**
+     * Strict JSON (no comments, no unquoted names, nothing after the value); one error, starting with
+     * {@code label}, if it is not.
+     */
+    static JsonElement syntax(String json, String label) throws ConfigException {
         if (json.isBlank()) {
-            throw new ConfigException(ConfigNode.ROOT_LABEL + ": is empty; expected a JSON object");
+            throw new ConfigException(label + ": is empty; expected a JSON object");
         }
         JsonReader reader = new JsonReader(new StringReader(json));
         reader.setStrictness(Strictness.STRICT);
@@ -80,7 +96,7 @@ public final class ConfigLoader {
             reader.peek(); // a second top-level value is a syntax error in strict mode
             return root;
         } catch (JsonParseException | IOException e) {
-            throw new ConfigException(ConfigNode.ROOT_LABEL + ": not valid JSON: " + gsonMessage(e));
+            throw new ConfigException(label + ": not valid JSON: " + gsonMessage(e));
         }
     }
 

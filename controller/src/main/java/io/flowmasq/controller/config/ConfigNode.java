@@ -2,6 +2,7 @@ package io.flowmasq.controller.config;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -49,6 +50,16 @@ final class ConfigNode {
 
     Problems problems() {
         return problems;
+    }
+
+    /** The same node without the object field {@code name} (a field read apart from the rest). */
+    ConfigNode without(String name) {
+        if (!value.isJsonObject()) {
+            return this;
+        }
+        JsonObject copy = value.getAsJsonObject().deepCopy();
+        copy.remove(name);
+        return new ConfigNode(path, copy, problems);
     }
 
     /** Whether the value is a JSON object; reports nothing. */

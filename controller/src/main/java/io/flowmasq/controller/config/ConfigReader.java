@@ -18,7 +18,7 @@ final class ConfigReader {
     static final String TOKEN_ENV = "FLOWMASQ_API_TOKEN";
 
     private static final Set<String> FIELDS = Set.of("openflow", "rest", "timers", "switches", "statistics",
-            "bindingLog");
+            "bindingLog", "rulesFile");
     private static final Set<String> LISTEN_FIELDS = Set.of("address", "port");
     private static final Set<String> REST_FIELDS = Set.of("address", "port", "token");
     private static final Set<String> STATISTICS_FIELDS = Set.of("intervalSeconds");
@@ -47,14 +47,15 @@ final class ConfigReader {
                 problems);
         Integer statsInterval = statsInterval(fields.optional("statistics"));
         Optional<BindingLogConfig> bindingLog = bindingLog(fields.optional("bindingLog"));
+        Optional<Path> rulesFile = rulesFile(fields.optional("rulesFile"));
         TimerConfig timers = TimerReader.read(fields.optional("timers"), TimerConfig.RFC);
         // Switches are checked against the RFC values when the global timers are wrong, to find their own mistakes.
         List<SwitchConfig> switches = switches(fields.required("switches"), timers == null ? TimerConfig.RFC : timers);
         if (openflow == null || rest == null || token == null || timers == null || switches == null
-                || statsInterval == null || bindingLog == null) {
+                || statsInterval == null || bindingLog == null || rulesFile == null) {
             return null;
         }
-        return new FlowmasqConfig(openflow, rest, token, timers, switches, statsInterval, bindingLog);
+        return new FlowmasqConfig(openflow, rest, token, timers, switches, statsInterval, bindingLog, rulesFile);
     }
 
     /** The file's token wins over the environment's; empty when neither has one; null on error. */
@@ -123,6 +124,27 @@ final class ConfigReader {
             return null;
         }
         return Optional.of(new BindingLogConfig(Path.of(path), size.intValue(), files.intValue()));
+    }
+
+    /** Empty when absent (runtime rule changes are not kept); null on error. */
+    private static Optional<Path> rulesFile(ConfigNode node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        String path = node.string();
+        if (path == null) {
+            return null;
+        }
+        if (path.isBlank()) {
+            node.error("must not be empty");
+            return null;
+        }
+        try {
+            return Optional.of(Path.of(path));
+        } catch (java.nio.file.InvalidPathException e) {
+            node.error(node.json() + " is not a file path (" + e.getReason() + ")");
+            return null;
+        }
     }
 
     private static ListenConfig listen(ConfigNode node, ListenConfig defaults, Set<String> known) {

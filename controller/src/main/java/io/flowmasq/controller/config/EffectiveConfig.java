@@ -33,6 +33,7 @@ public final class EffectiveConfig {
             log.addProperty("maxFiles", b.maxFiles());
             o.add("bindingLog", log);
         });
+        c.rulesFile().ifPresent(f -> o.addProperty("rulesFile", f.toString()));
         JsonArray switches = new JsonArray();
         c.switches().forEach(s -> switches.add(switchConfig(s)));
         o.add("switches", switches);

@@ -401,6 +401,13 @@ public final class ManagedSwitch {
         }
     }
 
+    /** The rule chain as it stands (what the rules file keeps). */
+    List<Rule> ruleChain() {
+        synchronized (lock) {
+            return List.copyOf(rules);
+        }
+    }
+
     /** The rule chain with each rule's position and what it is doing (nothing live before the first connect). */
     List<RuleStatus> rules(long now) {
         synchronized (lock) {

@@ -12,6 +12,7 @@ import io.flowmasq.controller.nat.rules.RuleRefusal;
 import io.flowmasq.flowcompiler.rules.Rule;
 import io.flowmasq.rest.NatServiceException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import org.projectfloodlight.openflow.types.DatapathId;
@@ -19,7 +20,9 @@ import org.projectfloodlight.openflow.types.DatapathId;
 /**
  * The rule chains of the configured switches, for the REST API: rules read from JSON exactly as the config
  * file's, numbered from the controller-wide {@link RuleNumbers}, applied through each switch's
- * {@link ManagedSwitch}. Runtime changes live as long as the process (the config file is not rewritten).
+ * {@link ManagedSwitch}. With a {@link RuleStore} every applied change is then written to the rules file and
+ * the answer says whether that worked ({@code "saved"}, and {@code "saveError"} when not: the change stands
+ * either way); without one, changes live as long as the process and answers carry no {@code "saved"}.
  */
 public final class SessionRuleService implements RuleService {
     private static final Gson GSON = new Gson();
@@ -27,11 +30,19 @@ public final class SessionRuleService implements RuleService {
     private final SwitchSessions sessions;
     private final LongSupplier clock;
     private final RuleNumbers numbers;
+    private final Optional<RuleStore> store;
 
+    /** Changes are not kept across restarts. */
     public SessionRuleService(SwitchSessions sessions, LongSupplier clock, RuleNumbers numbers) {
+        this(sessions, clock, numbers, Optional.empty());
+    }
+
+    public SessionRuleService(SwitchSessions sessions, LongSupplier clock, RuleNumbers numbers,
+                              Optional<RuleStore> store) {
         this.sessions = sessions;
         this.clock = clock;
         this.numbers = numbers;
+        this.store = store;
     }
 
     @Override
@@ -65,7 +76,7 @@ public final class SessionRuleService implements RuleService {
             RuleStatus s = now.stream().filter(r -> r.rule().id().equals(rule.id())).findFirst()
                     .orElse(new RuleStatus(a.position(), rule, java.util.Map.of()));
             return view(s.position(), s.rule(), s);
-        });
+        }).thenCompose(this::saved);
     }
 
     @Override
@@ -79,7 +90,19 @@ public final class SessionRuleService implements RuleService {
                     out.addProperty("deleted", a.rule().id());
                     out.addProperty("bindingsRemoved", a.bindingsRemoved());
                     return out;
-                });
+                }).thenCompose(this::saved);
+    }
+
+    /** The answer, once the rules file is written, saying whether it was; as it is without a rules file. */
+    private CompletableFuture<JsonObject> saved(JsonObject answer) {
+        if (store.isEmpty()) {
+            return CompletableFuture.completedFuture(answer);
+        }
+        return store.get().save().thenApply(error -> {
+            answer.addProperty("saved", error.isEmpty());
+            error.ifPresent(e -> answer.addProperty("saveError", e));
+            return answer;
+        });
     }
 
     private ManagedSwitch find(String dpid) {
