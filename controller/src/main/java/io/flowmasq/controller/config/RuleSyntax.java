@@ -106,7 +106,7 @@ final class RuleSyntax {
         }
         IPv4Address single = ValueSyntax.parseIpv4(text);
         if (single != null) {
-            return new long[] {unsigned(single), unsigned(single)};
+            return new long[] {Prefixes.unsigned(single), Prefixes.unsigned(single)};
         }
         Matcher range = RANGE.matcher(text);
         if (range.matches()) {
@@ -116,18 +116,18 @@ final class RuleSyntax {
                 e.error(e.json() + " is not a range of IPv4 addresses (like \"203.0.113.20-203.0.113.29\")");
                 return null;
             }
-            if (unsigned(last) < unsigned(first)) {
+            if (Prefixes.unsigned(last) < Prefixes.unsigned(first)) {
                 e.error(e.json() + " ends before it starts");
                 return null;
             }
-            return new long[] {unsigned(first), unsigned(last)};
+            return new long[] {Prefixes.unsigned(first), Prefixes.unsigned(last)};
         }
         if (PREFIX.matcher(text).matches()) {
             IPv4AddressWithMask p = prefix(e, false);
             if (p == null) {
                 return null;
             }
-            return new long[] {unsigned(p.getValue()), unsigned(p.getValue()) + Prefixes.size(p) - 1};
+            return new long[] {Prefixes.unsigned(p.getValue()), Prefixes.unsigned(p.getValue()) + Prefixes.size(p) - 1};
         }
         e.error(e.json() + " is not an address, a range (\"a-b\") or a prefix (\"a/n\")");
         return null;
@@ -191,9 +191,5 @@ final class RuleSyntax {
             return null;
         }
         return first <= 1 && last == 65535 ? PortSpan.ANY : new PortSpan(first, last);
-    }
-
-    private static long unsigned(IPv4Address a) {
-        return a.getInt() & 0xFFFF_FFFFL;
     }
 }

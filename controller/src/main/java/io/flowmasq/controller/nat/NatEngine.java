@@ -308,7 +308,7 @@ public final class NatEngine {
      * 1.3 the switch is also asked for its meter features ({@link #onMeterFeatures}).
      */
     public List<OFMessage> onConnect(long now) {
-        List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config, rules.addresses())));
+        List<OFMessage> out = new ArrayList<>(compiler.pipeline(currentPipeline()));
         out.addAll(meter.onConnect());
         out.addAll(compiler.invalidTtlToController());
         out.addAll(rules.start(now));
@@ -582,11 +582,11 @@ public final class NatEngine {
         }
         Endpoint source = new Endpoint(ip.src(), ip.srcPort());
         Optional<Binding> served = table.byInside(ip.transport(), source);
-        if (served.isPresent() && served.get().rule() != 0 && rules.holdsPort(served.get())) {
+        if (served.isPresent() && rules.holdsPort(served.get())) {
             // a virtual server's or a forward's endpoint: its packets go through the flows its rule made
             Optional<Binding> carrying = table.forOutbound(ip.transport(), source, new Endpoint(ip.dst(), ip.dstPort()));
             if (carrying.isPresent()) {
-                return concat(List.of(compiler.forwardOutbound(carrying.get().spec(), ref)), List.of());
+                return List.of(compiler.forwardOutbound(carrying.get().spec(), ref));
             }
             counters.increment("nat.ignored.published_endpoint");
             return napt.dropped(ref);
@@ -676,8 +676,8 @@ public final class NatEngine {
     public RuleChange addRule(Rule rule, int position, long now) {
         RuleChange change = rules.add(rule, position, now);
         if (change instanceof RuleChange.Applied a) {
-            List<OFMessage> out = new ArrayList<>(compiler.pipeline(pipelineSpec(config, rules.addresses()),
-                    meter.metered())); // the rule's addresses: ARP, ICMP and first packets to the controller
+            // the rule's addresses: ARP, ICMP and first packets to the controller
+            List<OFMessage> out = new ArrayList<>(compiler.pipeline(currentPipeline(), meter.metered()));
             out.addAll(a.messages());
             out.add(compiler.barrier());
             return new RuleChange.Applied(a.rule(), a.position(), out, 0);
@@ -699,19 +699,14 @@ public final class NatEngine {
         // the pipeline flows of public addresses no rule uses any more
         List<OFMessage> out = new ArrayList<>(compiler.pipelineRemoved(before, currentPipeline()));
         int removed = 0;
-        List<Binding> owned = new ArrayList<>();
-        for (Binding b : table.all()) {
-            if (b.rule() == rule.number() && !RuleCookies.isForwardId(b.id())) {
-                owned.add(b);
-            }
-        }
+        List<Binding> owned = table.all().stream()
+                .filter(b -> b.rule() == rule.number() && !RuleCookies.isForwardId(b.id())).toList();
         for (Binding b : owned) {
-            if (table.remove(b.id()).isPresent()) {
-                release(b, now);
-                listener.removed(b, BindingListener.RemovalReason.DELETED_BY_OPERATOR, null, now);
-                out.addAll(removeFlows(b, now));
+            List<OFMessage> flows = removeLive(b, BindingListener.RemovalReason.DELETED_BY_OPERATOR, now);
+            if (!flows.isEmpty()) { // empty: gone meanwhile
                 removed++;
             }
+            out.addAll(flows);
         }
         int forwards = (int) table.all().stream().filter(b -> b.rule() == rule.number()).count();
         out.addAll(rules.stop(rule, now)); // forwards' bindings, flows, traps, reservations

@@ -38,32 +38,14 @@ final class PortForwardRuntime implements RuleRuntime {
         this.ctx = ctx;
     }
 
-    /**
-     * Takes the rule's public ports from the allocator; the public endpoint of a live binding is refused
-     * (a message naming it), and nothing is reserved then.
-     */
+    /** Takes the rule's public ports; a message naming the live binding that holds one, and nothing taken. */
     static Optional<String> reserve(RuleForm.PortForward form, NaptAllocator allocator, BindingTable table) {
-        List<Integer> taken = new ArrayList<>();
+        List<Endpoint> ports = new ArrayList<>();
         for (int port = form.externalPorts().first(); port <= form.externalPorts().last(); port++) {
-            Endpoint external = new Endpoint(form.external(), port);
-            NaptAllocator.Reservation r = allocator.reserve(form.protocol(), external);
-            if (r == NaptAllocator.Reservation.IN_USE) {
-                for (int p : taken) {
-                    allocator.release(form.protocol(), new Endpoint(form.external(), p), RESERVED_BY_RULE, 0);
-                }
-                String who = table.byExternal(form.protocol(), external)
-                        .map(b -> "binding " + b.id() + " (inside " + b.inside() + ")").orElse("a binding being set up");
-                return Optional.of(form.protocol().label() + " " + external + " is in use by " + who);
-            }
-            if (r == NaptAllocator.Reservation.RESERVED) {
-                taken.add(port);
-            }
+            ports.add(new Endpoint(form.external(), port));
         }
-        return Optional.empty();
+        return RuleReservations.reserve(form.protocol(), ports, allocator, table);
     }
-
-    /** The owner a rule's reservation is released as (reservations carry no owner of their own). */
-    private static final Endpoint RESERVED_BY_RULE = new Endpoint(org.projectfloodlight.openflow.types.IPv4Address.NONE, 0);
 
     @Override
     public Rule rule() {
@@ -142,7 +124,7 @@ final class PortForwardRuntime implements RuleRuntime {
                 out.addAll(ctx.remover().remove(live.get(), BindingListener.RemovalReason.DELETED_BY_OPERATOR, now));
             } else {
                 int port = form.externalPorts().first() + i;
-                ctx.allocator().release(form.protocol(), new Endpoint(form.external(), port), RESERVED_BY_RULE, now);
+                RuleReservations.release(form.protocol(), new Endpoint(form.external(), port), ctx.allocator(), now);
             }
         }
         return out;

@@ -28,16 +28,9 @@ final class RuleFlowLedger<K> {
         return messages;
     }
 
-    boolean has(K key) {
-        return flows.containsKey(key);
-    }
-
-    int size() {
-        return flows.size();
-    }
-
-    void forget(K key) {
-        flows.remove(key);
+    /** Forgets every flow without deleting any (the switch reconnected; what it has is sent again). */
+    void clear() {
+        flows.clear();
     }
 
     /** Strict deletes of the flows recorded under {@code key}, which is forgotten. */

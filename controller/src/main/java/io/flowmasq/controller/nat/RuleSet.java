@@ -2,16 +2,13 @@ package io.flowmasq.controller.nat;
 
 import io.flowmasq.controller.nat.rules.RuleChain;
 import io.flowmasq.controller.nat.rules.RuleMatches;
-import io.flowmasq.controller.nat.rules.RuleRefusal;
 import io.flowmasq.controller.nat.rules.RuleValidator;
 import io.flowmasq.controller.nat.vs.ProbePorts;
 import io.flowmasq.controller.nat.vs.BindingBytes;
 import io.flowmasq.controller.packet.Ipv4Packet;
 import io.flowmasq.flowcompiler.BindingSpec;
-import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.rules.RuleFlowRef;
-import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.rules.PortSpan;
 import io.flowmasq.flowcompiler.rules.Prefixes;
 import io.flowmasq.flowcompiler.rules.Rule;
@@ -93,7 +90,7 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
 
     /** The virtual server whose health probe a TCP segment from inside to a gateway address answers. */
     Optional<VirtualServerRuntime> probeOwner(Ipv4Packet ip) {
-        if (ip.protocol() != 6 || ip.fragment() || !probePorts.contains(ip.dstPort())) {
+        if (ip.protocol() != Ipv4Packet.PROTO_TCP || ip.fragment() || !probePorts.contains(ip.dstPort())) {
             return Optional.empty();
         }
         return runtimes.values().stream().filter(r -> r instanceof VirtualServerRuntime v && v.claimsProbeReply(ip))
@@ -120,21 +117,11 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
     /** Flows and ARP requests of every rule, when the switch connects. */
     List<OFMessage> start(long now) {
         connected = true;
-        List<OFMessage> out = new ArrayList<>(arpTraps());
+        List<OFMessage> out = new ArrayList<>();
         for (Rule r : chain.rules()) {
             RuleRuntime rt = runtimes.get(r.number());
             if (rt != null) {
                 out.addAll(rt.start(now));
-            }
-        }
-        return out;
-    }
-
-    private List<OFMessage> arpTraps() {
-        List<OFMessage> out = new ArrayList<>();
-        for (Rule r : chain.rules()) {
-            if (r.form() instanceof RuleForm.StaticNat s) {
-                out.addAll(ctx.flows().arpTrap(r.number(), ctx.config().outside().port(), s.external()));
             }
         }
         return out;
@@ -175,23 +162,15 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
     }
 
     /**
-     * Adds {@code rule} at {@code position} (1-based; chain size + 1 appends). {@code removeBindings} deletes
-     * the bindings of a deleted rule (the engine's own removal, so ports and pools are returned).
+     * Adds {@code rule} at {@code position} (1-based; chain size + 1 appends), after {@link RuleInsertion}'s
+     * checks and the reservation of its public ports; a refusal changes nothing.
      */
     RuleChange add(Rule rule, int position, long now) {
-        if (position < 1 || position > chain.rules().size() + 1) {
-            return new RuleChange.Refused(false, "position", "position must be 1.." + (chain.rules().size() + 1)
-                    + ": " + position, null);
-        }
-        if (chain.byId(rule.id()).isPresent()) {
-            return new RuleChange.Refused(true, "id", "rule '" + rule.id() + "' already exists", rule.id());
+        Optional<RuleChange.Refused> refused = RuleInsertion.refusal(chain, ctx.config(), rule, position);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         RuleChain candidate = chain.insert(position, rule);
-        Optional<RuleRefusal> refusal = RuleValidator.check(candidate, ctx.config(), rule.id());
-        if (refusal.isPresent()) {
-            RuleRefusal r = refusal.get();
-            return new RuleChange.Refused(r.conflictsWith() != null, r.field(), r.message(), r.conflictsWith());
-        }
         Optional<String> problem = bring(rule, now);
         if (problem.isPresent()) {
             return new RuleChange.Refused(true, "public", problem.get(), null);
@@ -200,13 +179,8 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
         addresses = PublicAddresses.of(ctx.config().outside(), chain.rules());
         List<OFMessage> out = new ArrayList<>();
         RuleRuntime rt = runtimes.get(rule.number());
-        if (connected) {
-            if (rule.form() instanceof RuleForm.StaticNat s) {
-                out.addAll(ctx.flows().arpTrap(rule.number(), ctx.config().outside().port(), s.external()));
-            }
-            if (rt != null) {
-                out.addAll(rt.start(now));
-            }
+        if (connected && rt != null) {
+            out.addAll(rt.start(now));
         }
         ctx.counters().increment("nat.rule.added");
         LOG.info("switch {}: rule '{}' ({}) added at position {} of {}", ctx.config().name(), rule.id(),
@@ -215,8 +189,8 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
     }
 
     /**
-     * Deletes a rule: its runtime stops (its flows and bindings go). The rule's other bindings (masquerade,
-     * pool) are returned for the engine to remove like an operator's delete.
+     * Takes a rule out of the chain (its addresses with it); empty when there is none. The engine then removes
+     * the rule's bindings and calls {@link #stop}.
      */
     Optional<Rule> delete(String id) {
         Optional<Rule> rule = chain.byId(id);
@@ -236,9 +210,6 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
             out.addAll(rt.stop(now));
         } else if (rt != null) {
             rt.stop(now);
-        }
-        if (rule.form() instanceof RuleForm.StaticNat s && connected) {
-            out.addAll(ctx.flows().removeArpTrap(rule.number(), ctx.config().outside().port(), s.external()));
         }
         pools.remove(rule.number());
         ctx.counters().increment("nat.rule.deleted");
@@ -324,8 +295,7 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
         }
         for (Rule r : chain.rules()) {
             if (r.form() instanceof RuleForm.Masquerade m && r.match().inside().matches(s.inside().address())
-                    && (m.addresses().isEmpty() ? ctx.config().outside().publicAddresses() : m.addresses())
-                    .contains(s.external().address())) {
+                    && RuleSources.addressesOf(m, ctx.config()).contains(s.external().address())) {
                 return r.number();
             }
         }
@@ -382,15 +352,4 @@ final class RuleSet implements BindingRebuilder.RuleClaims {
         return out;
     }
 
-
-    /** Whether an inside endpoint is a public port's target of a forward or a virtual server of this chain. */
-    boolean isPublished(Protocol protocol, Endpoint inside) {
-        for (Rule r : chain.rules()) {
-            if (r.form() instanceof RuleForm.VirtualServer v && v.protocol() == protocol
-                    && v.servers().stream().anyMatch(s -> s.address().equals(inside))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -27,11 +27,15 @@ final class RuleSources {
         this.counters = counters;
     }
 
+    /** A masquerade rule's addresses: its own, or the switch's {@code outside.publicAddresses} when it names none. */
+    static List<IPv4Address> addressesOf(RuleForm.Masquerade m, SwitchConfig config) {
+        return m.addresses().isEmpty() ? config.outside().publicAddresses() : m.addresses();
+    }
+
     /** The source for {@code host}'s new mapping under {@code rule}; empty when its pool has nothing for it. */
     Optional<NaptTranslator.Source> sourceFor(Rule rule, IPv4Address host, long now) {
         if (rule.form() instanceof RuleForm.Masquerade m) {
-            List<IPv4Address> among = m.addresses().isEmpty() ? config.outside().publicAddresses() : m.addresses();
-            return Optional.of(new MasqueradeSource(rule.number(), among, allocator));
+            return Optional.of(new MasqueradeSource(rule.number(), addressesOf(m, config), allocator));
         }
         if (rule.form() instanceof RuleForm.AddressPool p) {
             PoolAllocator pool = rules.pool(rule.number()).orElseThrow();

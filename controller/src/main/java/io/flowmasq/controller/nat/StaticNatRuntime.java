@@ -52,12 +52,22 @@ final class StaticNatRuntime implements RuleRuntime {
         return rule;
     }
 
+    /**
+     * The gateway answers ARP for the rule's public prefix (one masked flow), and every located host's flows are
+     * sent: after a reconnect too, since adding a flow the switch has replaces it in place.
+     */
     @Override
     public List<OFMessage> start(long now) {
-        installed.clear(); // a (re)connected switch: every host's flows are sent again (ADD replaces)
-        ledger.deleteAll(ctx.compiler(), Optional.of(List.of()));
+        installed.clear();
+        ledger.clear();
         nextSweepAt = now;
-        return onTick(now);
+        List<OFMessage> out = new ArrayList<>(arpTrap());
+        out.addAll(onTick(now));
+        return out;
+    }
+
+    private List<OFMessage> arpTrap() {
+        return ctx.flows().arpTrap(rule.number(), ctx.config().outside().port(), form.external());
     }
 
     @Override
@@ -147,10 +157,16 @@ final class StaticNatRuntime implements RuleRuntime {
         return out;
     }
 
+    /** The hosts' flows and the ARP flow: one masked delete where the switch has it, else one by one. */
     @Override
     public List<OFMessage> stop(long now) {
         installed.clear();
-        return ledger.deleteAll(ctx.compiler(), ctx.flows().deleteRule(rule.number()));
+        Optional<List<OFMessage>> masked = ctx.flows().deleteRule(rule.number());
+        List<OFMessage> out = new ArrayList<>(ledger.deleteAll(ctx.compiler(), masked));
+        if (masked.isEmpty()) {
+            out.addAll(ctx.flows().removeArpTrap(rule.number(), ctx.config().outside().port(), form.external()));
+        }
+        return out;
     }
 
     @Override

@@ -68,7 +68,7 @@ final class TwiceNatRuntime implements RuleRuntime {
         byEntry.clear();
         freeEntries.clear();
         nextEntry = 0;
-        ledger.deleteAll(ctx.compiler(), Optional.of(List.of()));
+        ledger.clear();
         return ledger.record(RuleCookies.RULE_ENTRY, ctx.flows().twiceTraps(rule.number(), traps(),
                 ctx.config().outside().port(), form.inside(), form.insideAs(), form.outside(), form.outsideAs()));
     }

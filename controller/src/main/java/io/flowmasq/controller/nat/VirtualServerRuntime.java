@@ -49,31 +49,23 @@ final class VirtualServerRuntime implements RuleRuntime {
     private final ServerScheduler scheduler;
     private final HealthChecker health;
     private final RuleFlowLedger<Integer> ledger = new RuleFlowLedger<>();
-    private final Map<Endpoint, IPv4Address> gatewayOf = new LinkedHashMap<>();
 
     VirtualServerRuntime(Rule rule, RuleContext ctx, ProbePorts probePorts, long now) {
         this.rule = rule;
         this.form = (RuleForm.VirtualServer) rule.form();
         this.ctx = ctx;
         this.scheduler = ServerScheduler.of(form, now);
-        for (RuleForm.RealServer s : form.servers()) {
-            ctx.insideOf(s.address().address()).ifPresent(i -> gatewayOf.put(s.address(), i.gateway()));
-        }
-        // all servers of one rule are checked from the gateway address of the first one's network
-        this.health = form.healthCheck().map(h -> new HealthChecker(h, gatewayOf.values().iterator().next(),
+        // all servers of one rule are checked from the gateway address of the first one's network (the validator
+        // keeps servers inside an inside network)
+        IPv4Address source = ctx.insideOf(form.servers().get(0).address().address()).orElseThrow().gateway();
+        this.health = form.healthCheck().map(h -> new HealthChecker(h, source,
                 form.servers().stream().map(RuleForm.RealServer::address).toList(), probePorts,
                 new SplittableRandom(), now)).orElse(null);
     }
 
     /** Takes the virtual server's public port from the allocator; a message when a live binding has it. */
     static Optional<String> reserve(RuleForm.VirtualServer form, NaptAllocator allocator, BindingTable table) {
-        NaptAllocator.Reservation r = allocator.reserve(form.protocol(), form.external());
-        if (r == NaptAllocator.Reservation.IN_USE) {
-            String who = table.byExternal(form.protocol(), form.external())
-                    .map(b -> "binding " + b.id() + " (inside " + b.inside() + ")").orElse("a binding being set up");
-            return Optional.of(form.protocol().label() + " " + form.external() + " is in use by " + who);
-        }
-        return Optional.empty();
+        return RuleReservations.reserve(form.protocol(), List.of(form.external()), allocator, table);
     }
 
     @Override
@@ -83,7 +75,7 @@ final class VirtualServerRuntime implements RuleRuntime {
 
     @Override
     public List<OFMessage> start(long now) {
-        ledger.deleteAll(ctx.compiler(), Optional.of(List.of()));
+        ledger.clear();
         List<OFMessage> traps = new ArrayList<>();
         traps.add(ctx.flows().virtualServerTrap(rule.number(), form.protocol(), ctx.config().outside().port(),
                 form.external()));
@@ -250,7 +242,7 @@ final class VirtualServerRuntime implements RuleRuntime {
         if (health != null) {
             health.close();
         }
-        ctx.allocator().release(form.protocol(), form.external(), new Endpoint(IPv4Address.NONE, 0), now);
+        RuleReservations.release(form.protocol(), form.external(), ctx.allocator(), now);
         return out;
     }
 

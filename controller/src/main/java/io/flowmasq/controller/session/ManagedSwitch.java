@@ -4,6 +4,8 @@ import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.controller.nat.Binding;
 import io.flowmasq.controller.nat.NatEngine;
 import io.flowmasq.controller.nat.RuleChange;
+import io.flowmasq.controller.nat.RuleInsertion;
+import io.flowmasq.controller.nat.rules.RuleChain;
 import io.flowmasq.controller.nat.RuleStatus;
 import io.flowmasq.flowcompiler.rules.Rule;
 import io.flowmasq.controller.nat.StaticOutcome;
@@ -433,13 +435,14 @@ public final class ManagedSwitch {
             if (engine != null) {
                 change = engine.addRule(rule, position, now);
             } else {
-                change = RuleChainEdits.insert(config, rules, rule, position);
+                change = RuleInsertion.refusal(RuleChain.of(rules), config, rule, position)
+                        .<RuleChange>map(r -> r).orElse(new RuleChange.Applied(rule, position, List.of(), 0));
             }
             if (change instanceof RuleChange.Refused r) {
                 return CompletableFuture.failedFuture(refusal(r));
             }
             RuleChange.Applied applied = (RuleChange.Applied) change;
-            rules = engine != null ? engine.rules() : RuleChainEdits.inserted(rules, rule, position);
+            rules = engine != null ? engine.rules() : RuleChain.of(rules).insert(position, rule).rules();
             return confirmed(applied, now);
         }
     }

@@ -49,7 +49,7 @@ public final class Prefixes {
         if (offset < 0 || offset >= size(p)) {
             throw new IllegalArgumentException("offset " + offset + " outside " + label(p));
         }
-        return IPv4Address.of((int) ((p.getValue().getInt() & 0xFFFF_FFFFL) + offset));
+        return IPv4Address.of((int) (unsigned(p.getValue()) + offset));
     }
 
     /** How far {@code a} is from the prefix's first address. */
@@ -57,7 +57,12 @@ public final class Prefixes {
         if (!p.matches(a)) {
             throw new IllegalArgumentException(a + " is not in " + label(p));
         }
-        return (a.getInt() & 0xFFFF_FFFFL) - (p.getValue().getInt() & 0xFFFF_FFFFL);
+        return unsigned(a) - unsigned(p.getValue());
+    }
+
+    /** The address as an unsigned number, for ordering and arithmetic across 255.255.255.255. */
+    public static long unsigned(IPv4Address a) {
+        return a.getInt() & 0xFFFF_FFFFL;
     }
 
     /** "10.0.0.0/24", or "any" for 0.0.0.0/0. */

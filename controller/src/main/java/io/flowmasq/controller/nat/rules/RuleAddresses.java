@@ -76,7 +76,7 @@ final class RuleAddresses {
             }
             if (c.exclusive) {
                 for (IPv4Address a : cfg.outside().publicAddresses()) {
-                    long v = unsigned(a);
+                    long v = Prefixes.unsigned(a);
                     if (c.first <= v && v <= c.last) {
                         String owner = a.equals(cfg.outside().address()) ? "the outside interface's address"
                                 : "one of outside.publicAddresses (masquerade uses it)";
@@ -132,15 +132,16 @@ final class RuleAddresses {
             runs(m.addresses(), false, "addresses", result);
         } else if (form instanceof RuleForm.AddressPool p) {
             runs(p.addresses(), true, "addresses", result);
-            p.fallback().ifPresent(f -> result.add(new Claim(unsigned(f), unsigned(f), false, "fallback")));
+            p.fallback().ifPresent(f -> result.add(
+                    new Claim(Prefixes.unsigned(f), Prefixes.unsigned(f), false, "fallback")));
         } else if (form instanceof RuleForm.StaticNat s) {
             result.add(new Claim(first(s.external()), last(s.external()), true, "public"));
         } else if (form instanceof RuleForm.TwiceNat t) {
             result.add(new Claim(first(t.insideAs()), last(t.insideAs()), true, "insideAs"));
         } else if (form instanceof RuleForm.PortForward p) {
-            result.add(new Claim(unsigned(p.external()), unsigned(p.external()), false, "public"));
+            result.add(new Claim(Prefixes.unsigned(p.external()), Prefixes.unsigned(p.external()), false, "public"));
         } else if (form instanceof RuleForm.VirtualServer v) {
-            long a = unsigned(v.external().address());
+            long a = Prefixes.unsigned(v.external().address());
             result.add(new Claim(a, a, false, "public"));
         }
         return result;
@@ -172,7 +173,7 @@ final class RuleAddresses {
 
     /** Consecutive addresses as one claim each, so a large pool costs a few comparisons, not one per address. */
     private static void runs(List<IPv4Address> addresses, boolean exclusive, String field, List<Claim> into) {
-        List<Long> sorted = addresses.stream().map(RuleAddresses::unsigned).sorted().toList();
+        List<Long> sorted = addresses.stream().map(Prefixes::unsigned).sorted().toList();
         int i = 0;
         while (i < sorted.size()) {
             int j = i;
@@ -204,16 +205,13 @@ final class RuleAddresses {
     }
 
     private static long first(IPv4AddressWithMask p) {
-        return unsigned(p.getValue());
+        return Prefixes.unsigned(p.getValue());
     }
 
     private static long last(IPv4AddressWithMask p) {
         return first(p) + Prefixes.size(p) - 1;
     }
 
-    private static long unsigned(IPv4Address a) {
-        return a.getInt() & 0xFFFF_FFFFL;
-    }
 
     private static IPv4Address address(long unsigned) {
         return IPv4Address.of((int) unsigned);
