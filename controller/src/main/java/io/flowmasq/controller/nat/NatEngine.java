@@ -722,10 +722,7 @@ public final class NatEngine {
                     ? fragments.inbound(ref, ip, now) : napt.dropped(ref);
         }
         Optional<RuleRuntime> trapped = rules.inboundTaker(ip);
-        // a client's FIN or RST to a virtual server is a session's close, for the TCP state tracker (CLOSING)
-        boolean closesSession = trapped.isPresent() && trapped.get() instanceof VirtualServerRuntime
-                && ip.protocol() == Ipv4Packet.PROTO_TCP && TcpFlags.closes(ip.tcpFlags());
-        if (trapped.isPresent() && !closesSession) { // a new connection to a virtual server, or twice NAT from the other site
+        if (trapped.isPresent()) { // a new connection to a virtual server, or twice NAT from the other site
             return trapped.get().onInbound(ref, ip, now);
         }
         if (ftp.ownsFromOutside(ip)) {

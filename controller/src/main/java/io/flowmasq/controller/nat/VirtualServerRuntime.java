@@ -18,6 +18,7 @@ import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.RemoteFilter;
+import io.flowmasq.flowcompiler.TcpFlags;
 import io.flowmasq.flowcompiler.rules.Rule;
 import io.flowmasq.flowcompiler.rules.RuleCookies;
 import io.flowmasq.flowcompiler.rules.RuleForm;
@@ -85,9 +86,15 @@ final class VirtualServerRuntime implements RuleRuntime {
     }
 
     @Override
+    /**
+     * Segments to the public endpoint, except a client's FIN or RST: that closes a session, which is the TCP
+     * state tracker's to follow (CLOSING), as for any binding.
+     */
     public boolean takesInbound(Ipv4Packet ip) {
+        int protocol = form.protocol().ipProtocol().getIpProtocolNumber();
         return ip.hasPorts() && !ip.fragment() && ip.dst().equals(form.external().address())
-                && ip.dstPort() == form.external().port() && ip.protocol() == form.protocol().ipProtocol().getIpProtocolNumber();
+                && ip.dstPort() == form.external().port() && ip.protocol() == protocol
+                && !(protocol == Ipv4Packet.PROTO_TCP && TcpFlags.closes(ip.tcpFlags()));
     }
 
     @Override
