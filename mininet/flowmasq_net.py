@@ -586,8 +586,13 @@ FTP_RAW_CLIENT = r"""
 # not be opened.
 import json, socket, sys, threading, time
 server, port, steps = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
+out_lock = threading.Lock()
 def emit(**kw):
-    print(json.dumps(kw), flush=True)
+    # one write per line under a lock: the data-connection thread prints too, and print() writes the text
+    # and its newline separately, so two threads' lines could run together
+    with out_lock:
+        sys.stdout.write(json.dumps(kw) + '\n')
+        sys.stdout.flush()
 try:
     c = socket.create_connection((server, port), timeout=10)
 except OSError as e:
