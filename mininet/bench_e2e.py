@@ -14,8 +14,11 @@ run for the baselines, so every figure is also a ratio:
 
 Each setup runs a short-connection test (a client in h1 opens connections to
 a server on ext that sends one byte and closes: first sequentially, timing
-each connect(), then with several workers in parallel for the rate) and a
-bulk iperf3 run through the installed flows.  Addresses: inside 10.0.0.0/24,
+each connect(), then with several workers in parallel for the rate) and bulk
+iperf3 runs through the installed flows (the first second of each, slow start
+and flow setup, left out).  All setups are up for the whole run and every
+phase goes round them in chunks, so that the machine's slow spells fall on
+all of them alike.  Addresses: inside 10.0.0.0/24,
 outside 203.0.113.0/24 (RFC 5737); nothing leaves the namespaces this script
 creates, and it removes only what it created.
 
@@ -322,7 +325,9 @@ class NetnsSetup(Setup):
             self.sh(['ip', 'netns', 'del', ns], check=False)
 
 
-def connections(setup, workdir, n, parallel):
+def connection_chunk(setup, workdir, n, parallel):
+    """n connections, `parallel` at a time: the client's raw figures and the
+    setup's counters (extra()) before and after."""
     server_py = workdir / 'conn_server.py'
     client_py = workdir / 'conn_client.py'
     server_py.write_text(SERVER)
@@ -339,47 +344,59 @@ def connections(setup, workdir, n, parallel):
     if rc != 0:
         raise fnet.FlowmasqError('connection client failed (%s): %s %s' % (rc, out, err))
     data = json.loads(out)
-    result = {'n': n, 'parallel': parallel, 'ok': data['ok'], 'failures': data['failures'],
-              'elapsed_s': data['elapsed_s'], 'conn_per_s': data['ok'] / data['elapsed_s'],
-              'setup_ms': stats_ms(data['setup_s']),
-              'per_interval': per_interval(data['done_at_s'])}
-    for k, v in after.items():
-        if isinstance(v, (int, float)) and k in before and not k.startswith('setup_seconds'):
-            result[k + '_per_conn'] = (v - before[k]) / max(1, data['ok'])
-    result.update(controller_time(before, after))
+    data['deltas'] = {k: v - before[k] for k, v in after.items()
+                      if isinstance(v, (int, float)) and k in before}
+    return data
+
+
+def combine_chunks(chunks, parallel):
+    """One phase's figures from its chunks (run interleaved with the other
+    setups' chunks): rates over the chunks' summed time, setup times over all
+    connections, the conn/s series laid end to end."""
+    ok = sum(c['ok'] for c in chunks)
+    elapsed = sum(c['elapsed_s'] for c in chunks)
+    setups, done_at, offset = [], [], 0.0
+    for c in chunks:
+        setups.extend(c['setup_s'])
+        done_at.extend(offset + t for t in c['done_at_s'])
+        offset += c['elapsed_s']
+    result = {'n': sum(c['n'] for c in chunks), 'parallel': parallel, 'chunks': len(chunks),
+              'ok': ok, 'failures': sum(c['failures'] for c in chunks),
+              'elapsed_s': elapsed, 'conn_per_s': ok / elapsed if elapsed else 0.0,
+              'setup_ms': stats_ms(setups), 'per_interval': per_interval(done_at)}
+    deltas = {}
+    for c in chunks:
+        for k, v in c['deltas'].items():
+            deltas[k] = deltas.get(k, 0) + v
+    for k, v in deltas.items():
+        if not k.startswith('setup_seconds'):
+            result[k + '_per_conn'] = v / max(1, ok)
+    if deltas.get('setup_seconds_count', 0) > 0:
+        result['controller_us_per_packet_in'] = (1e6 * deltas['setup_seconds_sum']
+                                                 / deltas['setup_seconds_count'])
     return result
 
 
-def controller_time(before, after):
-    """flowmasq's own time per packet-in (packet-in read to answer queued) over the phase."""
-    if 'setup_seconds_count' not in after:
-        return {}
-    n = after['setup_seconds_count'] - before['setup_seconds_count']
-    if n <= 0:
-        return {}
-    return {'controller_us_per_packet_in':
-            1e6 * (after['setup_seconds_sum'] - before['setup_seconds_sum']) / n}
-
-
-def bulk(setup, seconds, runs=3):
-    """iperf3 from h1 to ext, `runs` times (each a new connection, so each pays
-    for its binding's setup); the median run is reported."""
-    done = []
-    for _ in range(runs):
-        done.append(bulk_once(setup, seconds))
-    done.sort(key=lambda r: r['bits_per_s'])
+def median_run(done):
+    """The median of a setup's bulk runs (made interleaved with the other setups')."""
+    done = sorted(done, key=lambda r: r['bits_per_s'])
     result = dict(done[len(done) // 2])
     result['runs_bps'] = [r['bits_per_s'] for r in done]
     return result
 
 
-def bulk_once(setup, seconds):
+def bulk_once(setup, seconds, omit):
+    """One iperf3 run from h1 to ext, a new connection (so it pays for its
+    binding's setup); the first `omit` seconds (slow start, flow setup) are
+    left out of its figure, which is then the throughput through installed
+    flows."""
     srv = setup.popen('ext', ['iperf3', '-s', '-1', '-B', topo.EXT_IP, '-p', str(IPERF_PORT)])
     try:
         setup.wait_listening('ext', IPERF_PORT)
         before = setup.extra('bulk')
         out, err, rc = setup.pexec('h1', ['iperf3', '-c', topo.EXT_IP, '-p', str(IPERF_PORT),
-                                          '-t', str(seconds), '-i', '1', '-J'], timeout=seconds + 30)
+                                          '-t', str(seconds), '-O', str(omit), '-i', '1', '-J'],
+                                  timeout=seconds + omit + 30)
         after = setup.extra('bulk')
     finally:
         setup.kill(srv)
@@ -388,7 +405,7 @@ def bulk_once(setup, seconds):
         end = data['end']
     except (ValueError, KeyError) as e:
         raise fnet.FlowmasqError('iperf3 failed (%s): %s %s' % (e, out[-2000:], err))
-    result = {'seconds': seconds,
+    result = {'seconds': seconds, 'omitted_s': omit,
               'bits_per_s': end['sum_received']['bits_per_second'],
               'retransmits': end['sum_sent'].get('retransmits'),
               'intervals_bps': [i['sum']['bits_per_second'] for i in data.get('intervals', [])]}
@@ -398,44 +415,66 @@ def bulk_once(setup, seconds):
     return result
 
 
-def measure(setup, workdir, args):
-    if args.warmup:
-        # the controllers are JVMs started a moment ago: let their JIT compile the packet-in path first
-        print('[%s] %d warm-up connections (not measured)' % (setup.name, args.warmup), flush=True)
-        connections(setup, workdir, args.warmup, args.parallel)
-    print('[%s] %d sequential connections' % (setup.name, args.sequential), flush=True)
-    seq = connections(setup, workdir, args.sequential, 1)
-    print('[%s] %d connections, %d in parallel' % (setup.name, args.connections, args.parallel),
-          flush=True)
-    par = connections(setup, workdir, args.connections, args.parallel)
-    print('[%s] iperf3 %d s, 3 runs' % (setup.name, args.iperf_seconds), flush=True)
-    bw = bulk(setup, args.iperf_seconds)
-    r = {'sequential': seq, 'parallel': par, 'bulk': bw}
-    print('[%s] %.0f conn/s, setup mean %.2f ms p99 %.2f ms, %.2f Gbit/s' % (
-        setup.name, par['conn_per_s'], seq['setup_ms']['mean'] or 0, seq['setup_ms']['p99'] or 0,
-        bw['bits_per_s'] / 1e9), flush=True)
-    return r
+class Live:
+    """A started setup: what to measure it with, and how to take it down."""
+
+    def __init__(self, setup, workdir, stop, net=None):
+        self.setup, self.workdir, self.stop, self.net = setup, workdir, stop, net
+        self.seq, self.par, self.bulk = [], [], []
 
 
-def run_mininet(name, factory, args, routes=False, flowmasq=False):
+def start_mininet(name, factory, routes=False, flowmasq=False):
     net = factory()
     try:
         net.start()
         if routes:
             on_link_routes(net)
-        cls = FlowmasqSetup if flowmasq else MininetSetup
-        setup = cls(name, net)
-        return measure(setup, net.workdir, args)
     except BaseException:
         net.failed = True
-        if flowmasq or name == 'reactive':
-            try:
-                print(net.diagnostics(), file=sys.stderr)
-            except Exception:  # pylint: disable=broad-except
-                pass
-        raise
-    finally:
         net.stop()
+        raise
+    cls = FlowmasqSetup if flowmasq else MininetSetup
+    return Live(cls(name, net), net.workdir, net.stop, net)
+
+
+def start_netns():
+    setup = NetnsSetup()
+    workdir = Path(tempfile.mkdtemp(prefix='flowmasq-bench-netns-'))
+
+    def stop():
+        setup.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        setup.start()
+    except BaseException:
+        stop()
+        raise
+    return Live(setup, workdir, stop)
+
+
+def split(n, parts):
+    return [n // parts + (1 if i < n % parts else 0) for i in range(parts)]
+
+
+def interleaved(live, results, what, step):
+    """Runs step(name, entry) for every live setup in turn; a setup that fails
+    is reported (with its controller's diagnostics) and left out of the rest."""
+    for name in list(live):
+        entry = live[name]
+        print('[%s] %s' % (name, what), flush=True)
+        try:
+            step(name, entry)
+        except Exception as e:  # pylint: disable=broad-except
+            print('[%s] FAILED: %s' % (name, e), file=sys.stderr, flush=True)
+            if entry.net is not None and hasattr(entry.net, 'diagnostics'):
+                try:
+                    print(entry.net.diagnostics(), file=sys.stderr)
+                except Exception:  # pylint: disable=broad-except
+                    pass
+                entry.net.failed = True
+            results['setups'][name] = {'error': str(e)[:2000]}
+            entry.stop()
+            del live[name]
 
 
 def main():
@@ -445,7 +484,11 @@ def main():
     ap.add_argument('--sequential', type=int, default=300)
     ap.add_argument('--connections', type=int, default=2000)
     ap.add_argument('--parallel', type=int, default=8)
+    ap.add_argument('--rounds', type=int, default=3,
+                    help='each phase is split into this many chunks, run in turn over the setups')
     ap.add_argument('--iperf-seconds', type=int, default=4)
+    ap.add_argument('--iperf-omit', type=int, default=1,
+                    help='seconds at the start of each iperf3 run left out of its figure')
     ap.add_argument('--only', default='ovs-normal,reactive,flowmasq-of13,flowmasq-of10,iptables')
     args = ap.parse_args()
     fnet.check_prerequisites(need_jar=True)
@@ -454,39 +497,55 @@ def main():
     results = {'started': time.strftime('%Y-%m-%dT%H:%M:%S%z'),
                'params': vars(args), 'setups': {}}
     plan = {
-        'ovs-normal': lambda: run_mininet('ovs-normal', lambda: fnet.FlowmasqNet(standalone=True),
-                                          args, routes=True),
-        'reactive': lambda: run_mininet('reactive', lambda: ReactiveNet(of_version='OpenFlow13'),
-                                        args, routes=True),
-        'flowmasq-of13': lambda: run_mininet('flowmasq-of13',
-                                             lambda: fnet.FlowmasqNet(of_version='OpenFlow13'),
-                                             args, flowmasq=True),
-        'flowmasq-of10': lambda: run_mininet('flowmasq-of10',
-                                             lambda: fnet.FlowmasqNet(of_version='OpenFlow10'),
-                                             args, flowmasq=True),
-        'iptables': lambda: run_netns(args),
+        'ovs-normal': lambda: start_mininet('ovs-normal', lambda: fnet.FlowmasqNet(standalone=True),
+                                            routes=True),
+        'reactive': lambda: start_mininet('reactive', lambda: ReactiveNet(of_version='OpenFlow13'),
+                                          routes=True),
+        'flowmasq-of13': lambda: start_mininet('flowmasq-of13',
+                                               lambda: fnet.FlowmasqNet(of_version='OpenFlow13'),
+                                               flowmasq=True),
+        'flowmasq-of10': lambda: start_mininet('flowmasq-of10',
+                                               lambda: fnet.FlowmasqNet(of_version='OpenFlow10'),
+                                               flowmasq=True),
+        'iptables': start_netns,
     }
-    for name in args.only.split(','):
-        try:
-            results['setups'][name] = plan[name]()
-        except Exception as e:  # pylint: disable=broad-except
-            print('[%s] FAILED: %s' % (name, e), file=sys.stderr, flush=True)
-            results['setups'][name] = {'error': str(e)[:2000]}
+    # Every setup is up for the whole run and each phase goes round them in
+    # chunks, so a slow spell of this shared machine falls on all of them and
+    # the ratios compare figures taken minutes, not seconds, apart at worst.
+    live = {}
+    try:
+        for name in args.only.split(','):
+            try:
+                live[name] = plan[name]()
+            except Exception as e:  # pylint: disable=broad-except
+                print('[%s] FAILED to start: %s' % (name, e), file=sys.stderr, flush=True)
+                results['setups'][name] = {'error': str(e)[:2000]}
+        if args.warmup:
+            # the controllers are JVMs started a moment ago: let their JIT compile the packet-in path first
+            interleaved(live, results, '%d warm-up connections (not measured)' % args.warmup,
+                        lambda n, e: connection_chunk(e.setup, e.workdir, args.warmup, args.parallel))
+        for i, n in enumerate(split(args.sequential, args.rounds)):
+            interleaved(live, results, 'sequential connections, chunk %d: %d' % (i + 1, n),
+                        lambda _, e, n=n: e.seq.append(connection_chunk(e.setup, e.workdir, n, 1)))
+        for i, n in enumerate(split(args.connections, args.rounds)):
+            interleaved(live, results, 'connections %d in parallel, chunk %d: %d' % (args.parallel, i + 1, n),
+                        lambda _, e, n=n: e.par.append(connection_chunk(e.setup, e.workdir, n, args.parallel)))
+        for i in range(args.rounds):
+            interleaved(live, results, 'iperf3 %d s (+%d s omitted), run %d' % (args.iperf_seconds, args.iperf_omit, i + 1),
+                        lambda _, e: e.bulk.append(bulk_once(e.setup, args.iperf_seconds, args.iperf_omit)))
+        for name, e in live.items():
+            seq, par, bw = combine_chunks(e.seq, 1), combine_chunks(e.par, args.parallel), median_run(e.bulk)
+            results['setups'][name] = {'sequential': seq, 'parallel': par, 'bulk': bw}
+            print('[%s] %.0f conn/s, setup mean %.2f ms p99 %.2f ms, %.2f Gbit/s' % (
+                name, par['conn_per_s'], seq['setup_ms']['mean'] or 0, seq['setup_ms']['p99'] or 0,
+                bw['bits_per_s'] / 1e9), flush=True)
+    finally:
+        for e in live.values():
+            e.stop()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=1) + '\n')
     print('wrote %s' % args.out)
     return 1 if any('error' in v for v in results['setups'].values()) else 0
-
-
-def run_netns(args):
-    setup = NetnsSetup()
-    workdir = Path(tempfile.mkdtemp(prefix='flowmasq-bench-netns-'))
-    try:
-        setup.start()
-        return measure(setup, workdir, args)
-    finally:
-        setup.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == '__main__':
