@@ -39,8 +39,8 @@ public final class BindingTable {
     }
 
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
-    private final Map<EndpointKey, Map<Long, Binding>> byInside = new HashMap<>();
-    private final Map<EndpointKey, Map<Long, Binding>> byExternal = new HashMap<>();
+    private final Mappings byInside = new Mappings();
+    private final Mappings byExternal = new Mappings();
     private final Map<SessionKey, Binding> sessionByInside = new HashMap<>();
     private final Map<SessionKey, Binding> sessionByExternal = new HashMap<>();
     /** Bindings (sessions) per inside host address, for its quota (RFC 6888 REQ-4). */
@@ -53,12 +53,12 @@ public final class BindingTable {
 
     /** A binding of the inside endpoint's mapping (the oldest session), whatever its remote. */
     public Optional<Binding> byInside(Protocol protocol, Endpoint inside) {
-        return first(byInside.get(new EndpointKey(protocol, inside)));
+        return Optional.ofNullable(byInside.oldest(new EndpointKey(protocol, inside)));
     }
 
     /** A binding of the mapping on this public endpoint (the oldest session), whatever its remote. */
     public Optional<Binding> byExternal(Protocol protocol, Endpoint external) {
-        return first(byExternal.get(new EndpointKey(protocol, external)));
+        return Optional.ofNullable(byExternal.oldest(new EndpointKey(protocol, external)));
     }
 
     /** The session of the inside endpoint with exactly this remote filter (null: the EIF binding). */
@@ -96,8 +96,7 @@ public final class BindingTable {
 
     /** How many bindings (sessions) the inside endpoint's mapping has; 0 when it has none. */
     public int sessions(Protocol protocol, Endpoint inside) {
-        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
-        return sessions == null ? 0 : sessions.size();
+        return byInside.count(new EndpointKey(protocol, inside));
     }
 
     public Optional<Binding> byId(long id) {
@@ -106,19 +105,20 @@ public final class BindingTable {
 
     /** Adds a binding; a further session of a mapping must use the mapping's public endpoint. */
     public void add(Binding binding) {
-        EndpointKey key = new EndpointKey(binding.protocol(), binding.inside());
-        if (byId.containsKey(binding.id())
-                || session(binding.protocol(), binding.inside(), binding.spec().remote()).isPresent()) {
+        // each index is looked at once (checks first, then the writes): on a table of ~10^6 bindings every
+        // lookup is a cache miss, and this runs once per new session
+        EndpointKey inside = new EndpointKey(binding.protocol(), binding.inside());
+        SessionKey session = SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote());
+        if (byId.containsKey(binding.id()) || sessionByInside.containsKey(session)) {
             throw new IllegalStateException("binding already present: " + binding);
         }
-        Optional<Binding> mapping = byInside(binding.protocol(), binding.inside());
-        if (mapping.isPresent() && !mapping.get().external().equals(binding.external())) {
-            throw new IllegalStateException("mapping " + mapping.get() + " cannot gain session " + binding);
+        Binding mapping = byInside.oldest(inside);
+        if (mapping != null && !mapping.external().equals(binding.external())) {
+            throw new IllegalStateException("mapping " + mapping + " cannot gain session " + binding);
         }
-        byInside.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(binding.id(), binding);
-        byExternal.computeIfAbsent(new EndpointKey(binding.protocol(), binding.external()), k -> new LinkedHashMap<>())
-                .put(binding.id(), binding);
-        sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
+        byInside.add(inside, binding);
+        byExternal.add(new EndpointKey(binding.protocol(), binding.external()), binding);
+        sessionByInside.put(session, binding);
         // two inside endpoints never share a public endpoint and a remote: the first keeps the key if they did
         sessionByExternal.putIfAbsent(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()),
                 binding);
@@ -135,8 +135,8 @@ public final class BindingTable {
             throw new IllegalStateException("no such binding to replace: " + binding);
         }
         byId.put(binding.id(), binding);
-        byInside.get(new EndpointKey(binding.protocol(), binding.inside())).put(binding.id(), binding);
-        byExternal.get(new EndpointKey(binding.protocol(), binding.external())).put(binding.id(), binding);
+        byInside.replace(new EndpointKey(binding.protocol(), binding.inside()), binding);
+        byExternal.replace(new EndpointKey(binding.protocol(), binding.external()), binding);
         sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
         sessionByExternal.replace(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()), old,
                 binding);
@@ -145,8 +145,8 @@ public final class BindingTable {
     public Optional<Binding> remove(long id) {
         Binding b = byId.remove(id);
         if (b != null) {
-            removeFrom(byInside, new EndpointKey(b.protocol(), b.inside()), id);
-            removeFrom(byExternal, new EndpointKey(b.protocol(), b.external()), id);
+            byInside.remove(new EndpointKey(b.protocol(), b.inside()), id);
+            byExternal.remove(new EndpointKey(b.protocol(), b.external()), id);
             sessionByInside.remove(SessionKey.of(b.protocol(), b.inside(), b.spec().remote()), b);
             sessionByExternal.remove(SessionKey.of(b.protocol(), b.external(), b.spec().remote()), b);
             perHost.computeIfPresent(b.inside().address(), (a, n) -> n == 1 ? null : n - 1);
@@ -163,17 +163,68 @@ public final class BindingTable {
         return Collections.unmodifiableCollection(byId.values());
     }
 
-    private static Optional<Binding> first(Map<Long, Binding> sessions) {
-        return sessions == null ? Optional.empty() : sessions.values().stream().findFirst();
-    }
+    /**
+     * The sessions of each endpoint, oldest first. Nearly every endpoint has exactly one session (always under
+     * endpoint-independent filtering), so that one is kept as the map's value itself; a map of sessions by id
+     * (in insertion order) only once a second one comes. A LinkedHashMap per endpoint cost ~180 bytes per
+     * binding and each side, and its allocation showed in the load generator's profile.
+     */
+    private static final class Mappings {
+        /** A {@link Binding}, or a {@code LinkedHashMap<Long, Binding>} of two or more sessions. */
+        private final Map<EndpointKey, Object> byEndpoint = new HashMap<>();
 
-    private static void removeFrom(Map<EndpointKey, Map<Long, Binding>> index, EndpointKey key, long id) {
-        Map<Long, Binding> sessions = index.get(key);
-        if (sessions != null) {
-            sessions.remove(id);
-            if (sessions.isEmpty()) {
-                index.remove(key);
+        Binding oldest(EndpointKey key) {
+            Object v = byEndpoint.get(key);
+            return v == null || v instanceof Binding ? (Binding) v : sessions(v).values().iterator().next();
+        }
+
+        int count(EndpointKey key) {
+            Object v = byEndpoint.get(key);
+            return v == null ? 0 : v instanceof Binding ? 1 : sessions(v).size();
+        }
+
+        void add(EndpointKey key, Binding binding) {
+            Object v = byEndpoint.putIfAbsent(key, binding);
+            if (v instanceof Binding only) {
+                Map<Long, Binding> several = new LinkedHashMap<>(4);
+                several.put(only.id(), only);
+                several.put(binding.id(), binding);
+                byEndpoint.put(key, several);
+            } else if (v != null) {
+                sessions(v).put(binding.id(), binding);
             }
+        }
+
+        /** Puts a re-timed copy of a session in its place (same id, same position). */
+        void replace(EndpointKey key, Binding binding) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding) {
+                byEndpoint.put(key, binding);
+            } else {
+                sessions(v).put(binding.id(), binding);
+            }
+        }
+
+        void remove(EndpointKey key, long id) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                if (only.id() == id) {
+                    byEndpoint.remove(key);
+                }
+            } else if (v != null) {
+                Map<Long, Binding> several = sessions(v);
+                several.remove(id);
+                if (several.size() == 1) {
+                    byEndpoint.put(key, several.values().iterator().next());
+                } else if (several.isEmpty()) {
+                    byEndpoint.remove(key);
+                }
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Map<Long, Binding> sessions(Object v) {
+            return (Map<Long, Binding>) v;
         }
     }
 }
