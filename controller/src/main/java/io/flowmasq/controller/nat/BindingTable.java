@@ -26,15 +26,15 @@ public final class BindingTable {
     }
 
     /**
-     * One session of an endpoint: its remote filter's address and port (0: any port), or no remote at all
-     * ({@code address} null) for an endpoint-independent binding. Looked up directly, so finding the session a
-     * packet belongs to does not scan every session of the endpoint (a virtual server's public endpoint has
-     * one per client connection).
+     * One session of an endpoint with a remote filter: its address and port (0: any port). Looked up directly,
+     * so finding the session a packet belongs to does not scan every session of the endpoint (a virtual
+     * server's public endpoint has one per client connection). An endpoint-independent binding (no remote) has
+     * no session key: it is its endpoint's {@link Mappings#independent} (the same lookup, one index fewer per
+     * side, which is most bindings).
      */
     private record SessionKey(Protocol protocol, Endpoint endpoint, IPv4Address address, int port) {
         static SessionKey of(Protocol protocol, Endpoint endpoint, RemoteFilter remote) {
-            return remote == null ? new SessionKey(protocol, endpoint, null, 0)
-                    : new SessionKey(protocol, endpoint, remote.address(), remote.port());
+            return new SessionKey(protocol, endpoint, remote.address(), remote.port());
         }
     }
 
@@ -63,17 +63,18 @@ public final class BindingTable {
 
     /** The session of the inside endpoint with exactly this remote filter (null: the EIF binding). */
     public Optional<Binding> session(Protocol protocol, Endpoint inside, RemoteFilter remote) {
-        return Optional.ofNullable(sessionByInside.get(SessionKey.of(protocol, inside, remote)));
+        return Optional.ofNullable(remote == null ? byInside.independent(new EndpointKey(protocol, inside))
+                : sessionByInside.get(SessionKey.of(protocol, inside, remote)));
     }
 
     /** The binding whose outbound flow carries a packet from {@code inside} to {@code destination}. */
     public Optional<Binding> forOutbound(Protocol protocol, Endpoint inside, Endpoint destination) {
-        return admitting(sessionByInside, protocol, inside, destination);
+        return admitting(sessionByInside, byInside, protocol, inside, destination);
     }
 
     /** The binding whose inbound flow lets a packet from {@code source} to {@code external} in: the filter. */
     public Optional<Binding> forInbound(Protocol protocol, Endpoint external, Endpoint source) {
-        return admitting(sessionByExternal, protocol, external, source);
+        return admitting(sessionByExternal, byExternal, protocol, external, source);
     }
 
     /**
@@ -82,14 +83,14 @@ public final class BindingTable {
      * sessions are all of one kind (one filtering mode, or a virtual server's exact remotes), so at most one
      * of the three exists.
      */
-    private static Optional<Binding> admitting(Map<SessionKey, Binding> index, Protocol protocol, Endpoint endpoint,
-                                               Endpoint peer) {
+    private static Optional<Binding> admitting(Map<SessionKey, Binding> index, Mappings mappings, Protocol protocol,
+                                               Endpoint endpoint, Endpoint peer) {
         Binding b = index.get(new SessionKey(protocol, endpoint, peer.address(), peer.port()));
         if (b == null && peer.port() != 0) {
             b = index.get(new SessionKey(protocol, endpoint, peer.address(), 0));
         }
         if (b == null) {
-            b = index.get(new SessionKey(protocol, endpoint, null, 0));
+            b = mappings.independent(new EndpointKey(protocol, endpoint));
         }
         return Optional.ofNullable(b);
     }
@@ -108,8 +109,10 @@ public final class BindingTable {
         // each index is looked at once (checks first, then the writes): on a table of ~10^6 bindings every
         // lookup is a cache miss, and this runs once per new session
         EndpointKey inside = new EndpointKey(binding.protocol(), binding.inside());
-        SessionKey session = SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote());
-        if (byId.containsKey(binding.id()) || sessionByInside.containsKey(session)) {
+        RemoteFilter remote = binding.spec().remote();
+        SessionKey session = remote == null ? null : SessionKey.of(binding.protocol(), binding.inside(), remote);
+        if (byId.containsKey(binding.id())
+                || (session == null ? byInside.independent(inside) != null : sessionByInside.containsKey(session))) {
             throw new IllegalStateException("binding already present: " + binding);
         }
         Binding mapping = byInside.oldest(inside);
@@ -118,10 +121,11 @@ public final class BindingTable {
         }
         byInside.add(inside, binding);
         byExternal.add(new EndpointKey(binding.protocol(), binding.external()), binding);
-        sessionByInside.put(session, binding);
-        // two inside endpoints never share a public endpoint and a remote: the first keeps the key if they did
-        sessionByExternal.putIfAbsent(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()),
-                binding);
+        if (session != null) {
+            sessionByInside.put(session, binding);
+            // two inside endpoints never share a public endpoint and a remote: the first keeps the key if they did
+            sessionByExternal.putIfAbsent(SessionKey.of(binding.protocol(), binding.external(), remote), binding);
+        }
         byId.put(binding.id(), binding);
         perHost.merge(binding.inside().address(), 1, Integer::sum);
     }
@@ -137,9 +141,11 @@ public final class BindingTable {
         byId.put(binding.id(), binding);
         byInside.replace(new EndpointKey(binding.protocol(), binding.inside()), binding);
         byExternal.replace(new EndpointKey(binding.protocol(), binding.external()), binding);
-        sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
-        sessionByExternal.replace(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()), old,
-                binding);
+        RemoteFilter remote = binding.spec().remote();
+        if (remote != null) {
+            sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), remote), binding);
+            sessionByExternal.replace(SessionKey.of(binding.protocol(), binding.external(), remote), old, binding);
+        }
     }
 
     public Optional<Binding> remove(long id) {
@@ -147,8 +153,11 @@ public final class BindingTable {
         if (b != null) {
             byInside.remove(new EndpointKey(b.protocol(), b.inside()), id);
             byExternal.remove(new EndpointKey(b.protocol(), b.external()), id);
-            sessionByInside.remove(SessionKey.of(b.protocol(), b.inside(), b.spec().remote()), b);
-            sessionByExternal.remove(SessionKey.of(b.protocol(), b.external(), b.spec().remote()), b);
+            RemoteFilter remote = b.spec().remote();
+            if (remote != null) {
+                sessionByInside.remove(SessionKey.of(b.protocol(), b.inside(), remote), b);
+                sessionByExternal.remove(SessionKey.of(b.protocol(), b.external(), remote), b);
+            }
             perHost.computeIfPresent(b.inside().address(), (a, n) -> n == 1 ? null : n - 1);
         }
         return Optional.ofNullable(b);
@@ -164,34 +173,62 @@ public final class BindingTable {
     }
 
     /**
-     * The sessions of each endpoint, oldest first. Nearly every endpoint has exactly one session (always under
-     * endpoint-independent filtering), so that one is kept as the map's value itself; a map of sessions by id
-     * (in insertion order) only once a second one comes. A LinkedHashMap per endpoint cost ~180 bytes per
-     * binding and each side, and its allocation showed in the load generator's profile.
+     * The sessions of each endpoint, oldest first, and its endpoint-independent one. Nearly every endpoint has
+     * exactly one session (always under endpoint-independent filtering), so that one is kept as the map's value
+     * itself; a {@link Sessions} only once a second one comes. A LinkedHashMap per endpoint cost ~180 bytes per
+     * binding and side, and its allocation showed in the load generator's profile.
      */
     private static final class Mappings {
-        /** A {@link Binding}, or a {@code LinkedHashMap<Long, Binding>} of two or more sessions. */
+        /** A {@link Binding}, or {@link Sessions} of two or more. */
         private final Map<EndpointKey, Object> byEndpoint = new HashMap<>();
+
+        /** Two or more sessions of one endpoint. */
+        private static final class Sessions {
+            final Map<Long, Binding> byId = new LinkedHashMap<>(4);
+            /**
+             * The first session without a remote filter (the endpoint-independent binding), as long as it lives;
+             * one added while it lives does not take its place (two inside endpoints never share a public
+             * endpoint without a remote; if they did, the first keeps it).
+             */
+            Binding independent;
+        }
 
         Binding oldest(EndpointKey key) {
             Object v = byEndpoint.get(key);
-            return v == null || v instanceof Binding ? (Binding) v : sessions(v).values().iterator().next();
+            return v == null || v instanceof Binding ? (Binding) v : ((Sessions) v).byId.values().iterator().next();
+        }
+
+        /** The endpoint's session without a remote filter; null when it has none. */
+        Binding independent(EndpointKey key) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                return only.spec().remote() == null ? only : null;
+            }
+            return v == null ? null : ((Sessions) v).independent;
         }
 
         int count(EndpointKey key) {
             Object v = byEndpoint.get(key);
-            return v == null ? 0 : v instanceof Binding ? 1 : sessions(v).size();
+            return v == null ? 0 : v instanceof Binding ? 1 : ((Sessions) v).byId.size();
         }
 
         void add(EndpointKey key, Binding binding) {
             Object v = byEndpoint.putIfAbsent(key, binding);
+            if (v == null) {
+                return;
+            }
+            Sessions sessions;
             if (v instanceof Binding only) {
-                Map<Long, Binding> several = new LinkedHashMap<>(4);
-                several.put(only.id(), only);
-                several.put(binding.id(), binding);
-                byEndpoint.put(key, several);
-            } else if (v != null) {
-                sessions(v).put(binding.id(), binding);
+                sessions = new Sessions();
+                sessions.byId.put(only.id(), only);
+                sessions.independent = only.spec().remote() == null ? only : null;
+                byEndpoint.put(key, sessions);
+            } else {
+                sessions = (Sessions) v;
+            }
+            sessions.byId.put(binding.id(), binding);
+            if (sessions.independent == null && binding.spec().remote() == null) {
+                sessions.independent = binding;
             }
         }
 
@@ -201,7 +238,11 @@ public final class BindingTable {
             if (v instanceof Binding) {
                 byEndpoint.put(key, binding);
             } else {
-                sessions(v).put(binding.id(), binding);
+                Sessions sessions = (Sessions) v;
+                sessions.byId.put(binding.id(), binding);
+                if (sessions.independent != null && sessions.independent.id() == binding.id()) {
+                    sessions.independent = binding;
+                }
             }
         }
 
@@ -212,19 +253,21 @@ public final class BindingTable {
                     byEndpoint.remove(key);
                 }
             } else if (v != null) {
-                Map<Long, Binding> several = sessions(v);
-                several.remove(id);
-                if (several.size() == 1) {
-                    byEndpoint.put(key, several.values().iterator().next());
-                } else if (several.isEmpty()) {
+                Sessions sessions = (Sessions) v;
+                sessions.byId.remove(id);
+                if (sessions.independent != null && sessions.independent.id() == id) {
+                    sessions.independent = null;
+                }
+                if (sessions.byId.isEmpty()) {
                     byEndpoint.remove(key);
+                } else if (sessions.byId.size() == 1) {
+                    Binding left = sessions.byId.values().iterator().next();
+                    // alone it is its own independent binding if it has no remote: only when it already was
+                    if (left.spec().remote() != null || sessions.independent == left) {
+                        byEndpoint.put(key, left);
+                    }
                 }
             }
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Map<Long, Binding> sessions(Object v) {
-            return (Map<Long, Binding>) v;
         }
     }
 }

@@ -126,4 +126,34 @@ class BindingTableTest {
         assertEquals(Optional.empty(), table.byExternal(Protocol.UDP, PUB2));
         assertTrue(table.byId(2).isEmpty());
     }
+
+    @Test
+    void theIndependentSessionIsTheFallbackOfItsEndpointAndTheFirstKeepsIt() {
+        Binding independent = binding(1, H1, PUB1, null);
+        table.add(independent);
+        assertSame(independent, table.session(Protocol.UDP, H1, null).orElseThrow());
+        assertEquals(Optional.empty(), table.session(Protocol.UDP, H1, new RemoteFilter(R1.address(), R1.port())));
+        assertThrows(IllegalStateException.class, () -> table.add(binding(2, H1, PUB1, null)));
+
+        // another inside endpoint on the same public endpoint (never made so, but the first keeps the key)
+        Binding second = binding(3, H2, PUB1, null);
+        table.add(second);
+        Binding filtered = binding(4, H2, PUB1, R2);
+        table.add(filtered);
+        assertSame(independent, table.forInbound(Protocol.UDP, PUB1, R1).orElseThrow());
+        assertSame(filtered, table.forInbound(Protocol.UDP, PUB1, R2).orElseThrow());
+        assertSame(second, table.forOutbound(Protocol.UDP, H2, R1).orElseThrow());
+        assertSame(filtered, table.forOutbound(Protocol.UDP, H2, R2).orElseThrow());
+
+        Binding later = independent.with(independent.spec().withIdleTimeout(30), independent.state());
+        table.replace(later);
+        assertSame(later, table.forInbound(Protocol.UDP, PUB1, R1).orElseThrow());
+
+        table.remove(1);
+        assertEquals(Optional.empty(), table.forInbound(Protocol.UDP, PUB1, R1), "the second never had the key");
+        table.remove(4);
+        assertEquals(Optional.empty(), table.forInbound(Protocol.UDP, PUB1, R1));
+        assertSame(second, table.byExternal(Protocol.UDP, PUB1).orElseThrow());
+        assertSame(second, table.session(Protocol.UDP, H2, null).orElseThrow());
+    }
 }
