@@ -25,24 +25,10 @@ public final class BindingTable {
     private record EndpointKey(Protocol protocol, Endpoint endpoint) {
     }
 
-    /**
-     * One session of an endpoint with a remote filter: its address and port (0: any port). Looked up directly,
-     * so finding the session a packet belongs to does not scan every session of the endpoint (a virtual
-     * server's public endpoint has one per client connection). An endpoint-independent binding (no remote) has
-     * no session key: it is its endpoint's {@link Mappings#independent} (the same lookup, one index fewer per
-     * side, which is most bindings).
-     */
-    private record SessionKey(Protocol protocol, Endpoint endpoint, IPv4Address address, int port) {
-        static SessionKey of(Protocol protocol, Endpoint endpoint, RemoteFilter remote) {
-            return new SessionKey(protocol, endpoint, remote.address(), remote.port());
-        }
-    }
-
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
+    /** The sessions of each inside endpoint (its mapping), and each one's remote filter: {@link Mappings}. */
     private final Mappings byInside = new Mappings();
     private final Mappings byExternal = new Mappings();
-    private final Map<SessionKey, Binding> sessionByInside = new HashMap<>();
-    private final Map<SessionKey, Binding> sessionByExternal = new HashMap<>();
     /** Bindings (sessions) per inside host address, for its quota (RFC 6888 REQ-4). */
     private final Map<IPv4Address, Integer> perHost = new HashMap<>();
 
@@ -63,36 +49,17 @@ public final class BindingTable {
 
     /** The session of the inside endpoint with exactly this remote filter (null: the EIF binding). */
     public Optional<Binding> session(Protocol protocol, Endpoint inside, RemoteFilter remote) {
-        return Optional.ofNullable(remote == null ? byInside.independent(new EndpointKey(protocol, inside))
-                : sessionByInside.get(SessionKey.of(protocol, inside, remote)));
+        return Optional.ofNullable(byInside.session(new EndpointKey(protocol, inside), remote));
     }
 
     /** The binding whose outbound flow carries a packet from {@code inside} to {@code destination}. */
     public Optional<Binding> forOutbound(Protocol protocol, Endpoint inside, Endpoint destination) {
-        return admitting(sessionByInside, byInside, protocol, inside, destination);
+        return Optional.ofNullable(byInside.admitting(new EndpointKey(protocol, inside), destination));
     }
 
     /** The binding whose inbound flow lets a packet from {@code source} to {@code external} in: the filter. */
     public Optional<Binding> forInbound(Protocol protocol, Endpoint external, Endpoint source) {
-        return admitting(sessionByExternal, byExternal, protocol, external, source);
-    }
-
-    /**
-     * The session of {@code endpoint} whose filter lets {@code peer} through: one for exactly that remote
-     * address and port, else one for the address and any port, else the endpoint-independent one. An endpoint's
-     * sessions are all of one kind (one filtering mode, or a virtual server's exact remotes), so at most one
-     * of the three exists.
-     */
-    private static Optional<Binding> admitting(Map<SessionKey, Binding> index, Mappings mappings, Protocol protocol,
-                                               Endpoint endpoint, Endpoint peer) {
-        Binding b = index.get(new SessionKey(protocol, endpoint, peer.address(), peer.port()));
-        if (b == null && peer.port() != 0) {
-            b = index.get(new SessionKey(protocol, endpoint, peer.address(), 0));
-        }
-        if (b == null) {
-            b = mappings.independent(new EndpointKey(protocol, endpoint));
-        }
-        return Optional.ofNullable(b);
+        return Optional.ofNullable(byExternal.admitting(new EndpointKey(protocol, external), source));
     }
 
     /** How many bindings (sessions) the inside endpoint's mapping has; 0 when it has none. */
@@ -106,13 +73,8 @@ public final class BindingTable {
 
     /** Adds a binding; a further session of a mapping must use the mapping's public endpoint. */
     public void add(Binding binding) {
-        // each index is looked at once (checks first, then the writes): on a table of ~10^6 bindings every
-        // lookup is a cache miss, and this runs once per new session
         EndpointKey inside = new EndpointKey(binding.protocol(), binding.inside());
-        RemoteFilter remote = binding.spec().remote();
-        SessionKey session = remote == null ? null : SessionKey.of(binding.protocol(), binding.inside(), remote);
-        if (byId.containsKey(binding.id())
-                || (session == null ? byInside.independent(inside) != null : sessionByInside.containsKey(session))) {
+        if (byId.containsKey(binding.id()) || byInside.session(inside, binding.spec().remote()) != null) {
             throw new IllegalStateException("binding already present: " + binding);
         }
         Binding mapping = byInside.oldest(inside);
@@ -121,11 +83,6 @@ public final class BindingTable {
         }
         byInside.add(inside, binding);
         byExternal.add(new EndpointKey(binding.protocol(), binding.external()), binding);
-        if (session != null) {
-            sessionByInside.put(session, binding);
-            // two inside endpoints never share a public endpoint and a remote: the first keeps the key if they did
-            sessionByExternal.putIfAbsent(SessionKey.of(binding.protocol(), binding.external(), remote), binding);
-        }
         byId.put(binding.id(), binding);
         perHost.merge(binding.inside().address(), 1, Integer::sum);
     }
@@ -139,25 +96,15 @@ public final class BindingTable {
             throw new IllegalStateException("no such binding to replace: " + binding);
         }
         byId.put(binding.id(), binding);
-        byInside.replace(new EndpointKey(binding.protocol(), binding.inside()), binding);
-        byExternal.replace(new EndpointKey(binding.protocol(), binding.external()), binding);
-        RemoteFilter remote = binding.spec().remote();
-        if (remote != null) {
-            sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), remote), binding);
-            sessionByExternal.replace(SessionKey.of(binding.protocol(), binding.external(), remote), old, binding);
-        }
+        byInside.replace(new EndpointKey(binding.protocol(), binding.inside()), old, binding);
+        byExternal.replace(new EndpointKey(binding.protocol(), binding.external()), old, binding);
     }
 
     public Optional<Binding> remove(long id) {
         Binding b = byId.remove(id);
         if (b != null) {
-            byInside.remove(new EndpointKey(b.protocol(), b.inside()), id);
-            byExternal.remove(new EndpointKey(b.protocol(), b.external()), id);
-            RemoteFilter remote = b.spec().remote();
-            if (remote != null) {
-                sessionByInside.remove(SessionKey.of(b.protocol(), b.inside(), remote), b);
-                sessionByExternal.remove(SessionKey.of(b.protocol(), b.external(), remote), b);
-            }
+            byInside.remove(new EndpointKey(b.protocol(), b.inside()), b);
+            byExternal.remove(new EndpointKey(b.protocol(), b.external()), b);
             perHost.computeIfPresent(b.inside().address(), (a, n) -> n == 1 ? null : n - 1);
         }
         return Optional.ofNullable(b);
@@ -173,10 +120,14 @@ public final class BindingTable {
     }
 
     /**
-     * The sessions of each endpoint, oldest first, and its endpoint-independent one. Nearly every endpoint has
-     * exactly one session (always under endpoint-independent filtering), so that one is kept as the map's value
-     * itself; a {@link Sessions} only once a second one comes. A LinkedHashMap per endpoint cost ~180 bytes per
-     * binding and side, and its allocation showed in the load generator's profile.
+     * The sessions of each endpoint (one side: inside or public), oldest first, and the one with each remote
+     * filter. Nearly every endpoint has exactly one session, so that one is kept as the map's value itself and
+     * answers for its own remote filter; a {@link Sessions} only once a second one comes. One map entry per
+     * binding and side: a LinkedHashMap per endpoint and a separate index by (endpoint, remote) cost ~400 bytes
+     * per binding and three more cache-missing map writes per new binding (the load generator's profile).
+     *
+     * <p>Two sessions of one endpoint with the same remote filter are never made (the inside side refuses them;
+     * two inside endpoints never share a public endpoint and a remote); if they were, the first keeps the remote.
      */
     private static final class Mappings {
         /** A {@link Binding}, or {@link Sessions} of two or more. */
@@ -186,11 +137,30 @@ public final class BindingTable {
         private static final class Sessions {
             final Map<Long, Binding> byId = new LinkedHashMap<>(4);
             /**
-             * The first session without a remote filter (the endpoint-independent binding), as long as it lives;
-             * one added while it lives does not take its place (two inside endpoints never share a public
-             * endpoint without a remote; if they did, the first keeps it).
+             * Each remote filter's session. Looked up directly, so finding the session a packet belongs to does
+             * not scan every session of the endpoint (a virtual server's public endpoint has one per client).
              */
+            final Map<RemoteFilter, Binding> byRemote = new HashMap<>(4);
+            /** The session without a remote filter (the endpoint-independent binding); null when none. */
             Binding independent;
+
+            /** Whether {@code b} holds its remote filter (or, without one, the independent place). */
+            boolean holds(Binding b) {
+                RemoteFilter r = b.spec().remote();
+                return (r == null ? independent : byRemote.get(r)) == b;
+            }
+
+            void add(Binding b) {
+                byId.put(b.id(), b);
+                RemoteFilter r = b.spec().remote();
+                if (r == null) {
+                    if (independent == null) {
+                        independent = b;
+                    }
+                } else {
+                    byRemote.putIfAbsent(r, b);
+                }
+            }
         }
 
         Binding oldest(EndpointKey key) {
@@ -198,18 +168,45 @@ public final class BindingTable {
             return v == null || v instanceof Binding ? (Binding) v : ((Sessions) v).byId.values().iterator().next();
         }
 
-        /** The endpoint's session without a remote filter; null when it has none. */
-        Binding independent(EndpointKey key) {
-            Object v = byEndpoint.get(key);
-            if (v instanceof Binding only) {
-                return only.spec().remote() == null ? only : null;
-            }
-            return v == null ? null : ((Sessions) v).independent;
-        }
-
         int count(EndpointKey key) {
             Object v = byEndpoint.get(key);
             return v == null ? 0 : v instanceof Binding ? 1 : ((Sessions) v).byId.size();
+        }
+
+        /** The session with exactly this remote filter (null: the one without); null when none. */
+        Binding session(EndpointKey key, RemoteFilter remote) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                return Objects.equals(only.spec().remote(), remote) ? only : null;
+            }
+            if (v == null) {
+                return null;
+            }
+            Sessions sessions = (Sessions) v;
+            return remote == null ? sessions.independent : sessions.byRemote.get(remote);
+        }
+
+        /**
+         * The session whose filter lets {@code peer} through: one for exactly that remote address and port, else
+         * one for the address and any port, else the endpoint-independent one. An endpoint's sessions are all of
+         * one kind (one filtering mode, or a virtual server's exact remotes), so at most one of the three exists.
+         */
+        Binding admitting(EndpointKey key, Endpoint peer) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                RemoteFilter r = only.spec().remote();
+                return r == null || (r.address().equals(peer.address()) && (r.port() == peer.port() || r.port() == 0))
+                        ? only : null;
+            }
+            if (v == null) {
+                return null;
+            }
+            Sessions sessions = (Sessions) v;
+            Binding b = sessions.byRemote.get(new RemoteFilter(peer.address(), peer.port()));
+            if (b == null && peer.port() != 0) {
+                b = sessions.byRemote.get(RemoteFilter.address(peer.address()));
+            }
+            return b != null ? b : sessions.independent;
         }
 
         void add(EndpointKey key, Binding binding) {
@@ -220,52 +217,63 @@ public final class BindingTable {
             Sessions sessions;
             if (v instanceof Binding only) {
                 sessions = new Sessions();
-                sessions.byId.put(only.id(), only);
-                sessions.independent = only.spec().remote() == null ? only : null;
+                sessions.add(only);
                 byEndpoint.put(key, sessions);
             } else {
                 sessions = (Sessions) v;
             }
-            sessions.byId.put(binding.id(), binding);
-            if (sessions.independent == null && binding.spec().remote() == null) {
-                sessions.independent = binding;
-            }
+            sessions.add(binding);
         }
 
-        /** Puts a re-timed copy of a session in its place (same id, same position). */
-        void replace(EndpointKey key, Binding binding) {
+        /** Puts {@code binding}, a re-timed copy of {@code old}, in its place (same id, same position). */
+        void replace(EndpointKey key, Binding old, Binding binding) {
             Object v = byEndpoint.get(key);
             if (v instanceof Binding) {
                 byEndpoint.put(key, binding);
-            } else {
-                Sessions sessions = (Sessions) v;
-                sessions.byId.put(binding.id(), binding);
-                if (sessions.independent != null && sessions.independent.id() == binding.id()) {
+                return;
+            }
+            Sessions sessions = (Sessions) v;
+            sessions.byId.put(binding.id(), binding);
+            RemoteFilter r = binding.spec().remote();
+            if (r == null) {
+                if (sessions.independent == old) {
                     sessions.independent = binding;
                 }
+            } else {
+                sessions.byRemote.replace(r, old, binding);
             }
         }
 
-        void remove(EndpointKey key, long id) {
+        void remove(EndpointKey key, Binding b) {
             Object v = byEndpoint.get(key);
             if (v instanceof Binding only) {
-                if (only.id() == id) {
+                if (only.id() == b.id()) {
                     byEndpoint.remove(key);
                 }
-            } else if (v != null) {
-                Sessions sessions = (Sessions) v;
-                sessions.byId.remove(id);
-                if (sessions.independent != null && sessions.independent.id() == id) {
+                return;
+            }
+            if (v == null) {
+                return;
+            }
+            Sessions sessions = (Sessions) v;
+            Binding gone = sessions.byId.remove(b.id());
+            if (gone == null) {
+                return;
+            }
+            RemoteFilter r = gone.spec().remote();
+            if (r == null) {
+                if (sessions.independent == gone) {
                     sessions.independent = null;
                 }
-                if (sessions.byId.isEmpty()) {
-                    byEndpoint.remove(key);
-                } else if (sessions.byId.size() == 1) {
-                    Binding left = sessions.byId.values().iterator().next();
-                    // alone it is its own independent binding if it has no remote: only when it already was
-                    if (left.spec().remote() != null || sessions.independent == left) {
-                        byEndpoint.put(key, left);
-                    }
+            } else {
+                sessions.byRemote.remove(r, gone);
+            }
+            if (sessions.byId.isEmpty()) {
+                byEndpoint.remove(key);
+            } else if (sessions.byId.size() == 1) {
+                Binding left = sessions.byId.values().iterator().next();
+                if (sessions.holds(left)) { // alone it answers for its own remote: only if it already did
+                    byEndpoint.put(key, left);
                 }
             }
         }
