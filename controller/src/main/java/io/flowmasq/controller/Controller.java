@@ -135,15 +135,16 @@ public final class Controller implements AutoCloseable {
         stopped.countDown();
     }
 
-    /** Engine events go to the REST counters and, labelled by switch, to Prometheus. */
+    /** Engine events go to the REST counters and, labelled by switch, to Prometheus (the switch's series, kept). */
     private static CounterSink counterSink(OpenFlowCounters counters, FlowmasqMetrics metrics, String dpid) {
+        FlowmasqMetrics.SwitchSeries series = metrics.forSwitch(dpid);
         return name -> {
             counters.increment(name);
             switch (name) {
-                case "nat.allocation_failed" -> metrics.allocationRefused(dpid, "ports_exhausted");
-                case "nat.session_refused" -> metrics.allocationRefused(dpid, "session_limit");
-                case "nat.binding_refused.table_full" -> metrics.allocationRefused(dpid, "table_full");
-                default -> metrics.increment(dpid, name);
+                case "nat.allocation_failed" -> series.allocationRefused("ports_exhausted");
+                case "nat.session_refused" -> series.allocationRefused("session_limit");
+                case "nat.binding_refused.table_full" -> series.allocationRefused("table_full");
+                default -> series.increment(name);
             }
         };
     }
@@ -162,15 +163,16 @@ public final class Controller implements AutoCloseable {
         return new SwitchMetrics() {
             @Override
             public void packetInAnswered(String dpid, long nanos) {
-                metrics.bindingSetupNanos(dpid, nanos);
+                metrics.forSwitch(dpid).bindingSetupNanos(nanos);
             }
 
             @Override
             public void sent(String dpid, List<OFMessage> messages) {
+                FlowmasqMetrics.SwitchSeries series = metrics.forSwitch(dpid); // resolves no data point by itself
                 for (OFMessage m : messages) {
                     switch (m.getType()) {
-                        case FLOW_MOD -> metrics.flowMod(dpid);
-                        case PACKET_OUT -> metrics.packetOut(dpid);
+                        case FLOW_MOD -> series.flowMod();
+                        case PACKET_OUT -> series.packetOut();
                         default -> { }
                     }
                 }

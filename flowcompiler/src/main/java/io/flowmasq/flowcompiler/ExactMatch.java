@@ -1,9 +1,12 @@
 package io.flowmasq.flowcompiler;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFOxmList;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
 import org.projectfloodlight.openflow.types.OFValueType;
 
 /**
@@ -17,19 +20,24 @@ interface ExactMatch {
 
     Match build();
 
-    /** OpenFlow 1.3: one OXM list, built once. */
+    /**
+     * OpenFlow 1.3: one OXM list, built once. The OXMs are collected in a plain list and handed to
+     * {@link OFOxmList#ofList}, which orders them by field in its own EnumMap (a later value of a field
+     * replaces an earlier one), as {@code OFOxmList.Builder} does: the builder would only add a second EnumMap
+     * (an array over all ~100 match fields, walked again by {@code build}) per match.
+     */
     static ExactMatch oxm(OFFactory factory) {
-        OFOxmList.Builder oxms = new OFOxmList.Builder();
+        List<OFOxm<?>> oxms = new ArrayList<>(8);
         return new ExactMatch() {
             @Override
             public <F extends OFValueType<F>> ExactMatch set(MatchField<F> field, F value) {
-                oxms.set(factory.oxms().fromValue(value, field));
+                oxms.add(factory.oxms().fromValue(value, field));
                 return this;
             }
 
             @Override
             public Match build() {
-                return factory.buildMatchV3().setOxmList(oxms.build()).build();
+                return factory.buildMatchV3().setOxmList(OFOxmList.ofList(oxms)).build();
             }
         };
     }

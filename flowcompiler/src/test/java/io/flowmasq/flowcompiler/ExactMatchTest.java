@@ -50,6 +50,25 @@ class ExactMatchTest {
         assertArrayEquals(bytes(loxi), bytes(ours));
     }
 
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void aFieldSetAgainTakesTheLaterValueLikeLoxisBuilder(OFVersion version) {
+        OFFactory f = OFFactories.getFactory(version);
+        Match loxi = f.buildMatch()
+                .setExact(MatchField.ETH_TYPE, EthType.IPv4)
+                .setExact(MatchField.IPV4_SRC, IPv4Address.of("10.0.0.11"))
+                .setExact(MatchField.IPV4_SRC, IPv4Address.of("10.0.0.12"))
+                .build();
+        Function<OFFactory, ExactMatch> kind = version == OFVersion.OF_13 ? ExactMatch::oxm : ExactMatch::builder;
+        Match ours = kind.apply(f)
+                .set(MatchField.IPV4_SRC, IPv4Address.of("10.0.0.11"))
+                .set(MatchField.ETH_TYPE, EthType.IPv4)
+                .set(MatchField.IPV4_SRC, IPv4Address.of("10.0.0.12"))
+                .build();
+        assertEquals(loxi, ours);
+        assertArrayEquals(bytes(loxi), bytes(ours));
+    }
+
     private static byte[] bytes(Match m) {
         ByteBuf b = Unpooled.buffer();
         m.writeTo(b);

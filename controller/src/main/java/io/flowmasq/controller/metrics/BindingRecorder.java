@@ -18,10 +18,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BindingRecorder implements BindingListener {
     static final long PARTNER_WAIT_MS = 5_000;
+    /** The enums' labels made once (label() builds a new string per call), so the metrics' lookups hash nothing. */
+    private static final String[] PROTOCOL_LABELS =
+            java.util.Arrays.stream(Protocol.values()).map(Protocol::label).toArray(String[]::new);
+    private static final String[] ORIGIN_LABELS =
+            java.util.Arrays.stream(Binding.Origin.values()).map(Binding.Origin::label).toArray(String[]::new);
 
     private final SwitchConfig config;
     private final String dpid;
-    private final FlowmasqMetrics metrics;
+    private final FlowmasqMetrics.SwitchSeries metrics;
     private final BindingLog log;
     private final Map<Protocol, AtomicLong> active = new EnumMap<>(Protocol.class);
     private final Map<Long, Pending> pending = new HashMap<>();
@@ -59,7 +64,7 @@ public final class BindingRecorder implements BindingListener {
     public BindingRecorder(SwitchConfig config, FlowmasqMetrics metrics, BindingLog log) {
         this.config = config;
         this.dpid = config.dpid().toString();
-        this.metrics = metrics;
+        this.metrics = metrics.forSwitch(dpid);
         this.log = log;
         for (Protocol p : Protocol.values()) {
             active.put(p, new AtomicLong());
@@ -74,7 +79,7 @@ public final class BindingRecorder implements BindingListener {
     @Override
     public void created(Binding b, long now) {
         active.get(b.protocol()).incrementAndGet();
-        metrics.bindingCreated(dpid, b.protocol().label(), b.origin().label());
+        metrics.bindingCreated(PROTOCOL_LABELS[b.protocol().ordinal()], ORIGIN_LABELS[b.origin().ordinal()]);
         if (log.enabled()) {
             log.record(event(b, BindingEvent.CREATED, null, now, null));
         }
@@ -83,7 +88,7 @@ public final class BindingRecorder implements BindingListener {
     @Override
     public void removed(Binding b, RemovalReason reason, FlowCounts removedFlow, long now) {
         active.get(b.protocol()).decrementAndGet();
-        metrics.bindingRemoved(dpid, b.protocol().label(), reason.label());
+        metrics.bindingRemoved(PROTOCOL_LABELS[b.protocol().ordinal()], reason.label());
         if (!log.enabled()) {
             return;
         }

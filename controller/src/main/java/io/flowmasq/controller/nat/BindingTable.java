@@ -25,24 +25,10 @@ public final class BindingTable {
     private record EndpointKey(Protocol protocol, Endpoint endpoint) {
     }
 
-    /**
-     * One session of an endpoint: its remote filter's address and port (0: any port), or no remote at all
-     * ({@code address} null) for an endpoint-independent binding. Looked up directly, so finding the session a
-     * packet belongs to does not scan every session of the endpoint (a virtual server's public endpoint has
-     * one per client connection).
-     */
-    private record SessionKey(Protocol protocol, Endpoint endpoint, IPv4Address address, int port) {
-        static SessionKey of(Protocol protocol, Endpoint endpoint, RemoteFilter remote) {
-            return remote == null ? new SessionKey(protocol, endpoint, null, 0)
-                    : new SessionKey(protocol, endpoint, remote.address(), remote.port());
-        }
-    }
-
     private final Map<Long, Binding> byId = new ConcurrentHashMap<>();
-    private final Map<EndpointKey, Map<Long, Binding>> byInside = new HashMap<>();
-    private final Map<EndpointKey, Map<Long, Binding>> byExternal = new HashMap<>();
-    private final Map<SessionKey, Binding> sessionByInside = new HashMap<>();
-    private final Map<SessionKey, Binding> sessionByExternal = new HashMap<>();
+    /** The sessions of each inside endpoint (its mapping), and each one's remote filter: {@link Mappings}. */
+    private final Mappings byInside = new Mappings();
+    private final Mappings byExternal = new Mappings();
     /** Bindings (sessions) per inside host address, for its quota (RFC 6888 REQ-4). */
     private final Map<IPv4Address, Integer> perHost = new HashMap<>();
 
@@ -53,51 +39,32 @@ public final class BindingTable {
 
     /** A binding of the inside endpoint's mapping (the oldest session), whatever its remote. */
     public Optional<Binding> byInside(Protocol protocol, Endpoint inside) {
-        return first(byInside.get(new EndpointKey(protocol, inside)));
+        return Optional.ofNullable(byInside.oldest(new EndpointKey(protocol, inside)));
     }
 
     /** A binding of the mapping on this public endpoint (the oldest session), whatever its remote. */
     public Optional<Binding> byExternal(Protocol protocol, Endpoint external) {
-        return first(byExternal.get(new EndpointKey(protocol, external)));
+        return Optional.ofNullable(byExternal.oldest(new EndpointKey(protocol, external)));
     }
 
     /** The session of the inside endpoint with exactly this remote filter (null: the EIF binding). */
     public Optional<Binding> session(Protocol protocol, Endpoint inside, RemoteFilter remote) {
-        return Optional.ofNullable(sessionByInside.get(SessionKey.of(protocol, inside, remote)));
+        return Optional.ofNullable(byInside.session(new EndpointKey(protocol, inside), remote));
     }
 
     /** The binding whose outbound flow carries a packet from {@code inside} to {@code destination}. */
     public Optional<Binding> forOutbound(Protocol protocol, Endpoint inside, Endpoint destination) {
-        return admitting(sessionByInside, protocol, inside, destination);
+        return Optional.ofNullable(byInside.admitting(new EndpointKey(protocol, inside), destination));
     }
 
     /** The binding whose inbound flow lets a packet from {@code source} to {@code external} in: the filter. */
     public Optional<Binding> forInbound(Protocol protocol, Endpoint external, Endpoint source) {
-        return admitting(sessionByExternal, protocol, external, source);
-    }
-
-    /**
-     * The session of {@code endpoint} whose filter lets {@code peer} through: one for exactly that remote
-     * address and port, else one for the address and any port, else the endpoint-independent one. An endpoint's
-     * sessions are all of one kind (one filtering mode, or a virtual server's exact remotes), so at most one
-     * of the three exists.
-     */
-    private static Optional<Binding> admitting(Map<SessionKey, Binding> index, Protocol protocol, Endpoint endpoint,
-                                               Endpoint peer) {
-        Binding b = index.get(new SessionKey(protocol, endpoint, peer.address(), peer.port()));
-        if (b == null && peer.port() != 0) {
-            b = index.get(new SessionKey(protocol, endpoint, peer.address(), 0));
-        }
-        if (b == null) {
-            b = index.get(new SessionKey(protocol, endpoint, null, 0));
-        }
-        return Optional.ofNullable(b);
+        return Optional.ofNullable(byExternal.admitting(new EndpointKey(protocol, external), source));
     }
 
     /** How many bindings (sessions) the inside endpoint's mapping has; 0 when it has none. */
     public int sessions(Protocol protocol, Endpoint inside) {
-        Map<Long, Binding> sessions = byInside.get(new EndpointKey(protocol, inside));
-        return sessions == null ? 0 : sessions.size();
+        return byInside.count(new EndpointKey(protocol, inside));
     }
 
     public Optional<Binding> byId(long id) {
@@ -106,22 +73,16 @@ public final class BindingTable {
 
     /** Adds a binding; a further session of a mapping must use the mapping's public endpoint. */
     public void add(Binding binding) {
-        EndpointKey key = new EndpointKey(binding.protocol(), binding.inside());
-        if (byId.containsKey(binding.id())
-                || session(binding.protocol(), binding.inside(), binding.spec().remote()).isPresent()) {
+        EndpointKey inside = new EndpointKey(binding.protocol(), binding.inside());
+        if (byId.containsKey(binding.id()) || byInside.session(inside, binding.spec().remote()) != null) {
             throw new IllegalStateException("binding already present: " + binding);
         }
-        Optional<Binding> mapping = byInside(binding.protocol(), binding.inside());
-        if (mapping.isPresent() && !mapping.get().external().equals(binding.external())) {
-            throw new IllegalStateException("mapping " + mapping.get() + " cannot gain session " + binding);
+        Binding mapping = byInside.oldest(inside);
+        if (mapping != null && !mapping.external().equals(binding.external())) {
+            throw new IllegalStateException("mapping " + mapping + " cannot gain session " + binding);
         }
-        byInside.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(binding.id(), binding);
-        byExternal.computeIfAbsent(new EndpointKey(binding.protocol(), binding.external()), k -> new LinkedHashMap<>())
-                .put(binding.id(), binding);
-        sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
-        // two inside endpoints never share a public endpoint and a remote: the first keeps the key if they did
-        sessionByExternal.putIfAbsent(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()),
-                binding);
+        byInside.add(inside, binding);
+        byExternal.add(new EndpointKey(binding.protocol(), binding.external()), binding);
         byId.put(binding.id(), binding);
         perHost.merge(binding.inside().address(), 1, Integer::sum);
     }
@@ -135,20 +96,15 @@ public final class BindingTable {
             throw new IllegalStateException("no such binding to replace: " + binding);
         }
         byId.put(binding.id(), binding);
-        byInside.get(new EndpointKey(binding.protocol(), binding.inside())).put(binding.id(), binding);
-        byExternal.get(new EndpointKey(binding.protocol(), binding.external())).put(binding.id(), binding);
-        sessionByInside.put(SessionKey.of(binding.protocol(), binding.inside(), binding.spec().remote()), binding);
-        sessionByExternal.replace(SessionKey.of(binding.protocol(), binding.external(), binding.spec().remote()), old,
-                binding);
+        byInside.replace(new EndpointKey(binding.protocol(), binding.inside()), old, binding);
+        byExternal.replace(new EndpointKey(binding.protocol(), binding.external()), old, binding);
     }
 
     public Optional<Binding> remove(long id) {
         Binding b = byId.remove(id);
         if (b != null) {
-            removeFrom(byInside, new EndpointKey(b.protocol(), b.inside()), id);
-            removeFrom(byExternal, new EndpointKey(b.protocol(), b.external()), id);
-            sessionByInside.remove(SessionKey.of(b.protocol(), b.inside(), b.spec().remote()), b);
-            sessionByExternal.remove(SessionKey.of(b.protocol(), b.external(), b.spec().remote()), b);
+            byInside.remove(new EndpointKey(b.protocol(), b.inside()), b);
+            byExternal.remove(new EndpointKey(b.protocol(), b.external()), b);
             perHost.computeIfPresent(b.inside().address(), (a, n) -> n == 1 ? null : n - 1);
         }
         return Optional.ofNullable(b);
@@ -163,16 +119,162 @@ public final class BindingTable {
         return Collections.unmodifiableCollection(byId.values());
     }
 
-    private static Optional<Binding> first(Map<Long, Binding> sessions) {
-        return sessions == null ? Optional.empty() : sessions.values().stream().findFirst();
-    }
+    /**
+     * The sessions of each endpoint (one side: inside or public), oldest first, and the one with each remote
+     * filter. Nearly every endpoint has exactly one session, so that one is kept as the map's value itself and
+     * answers for its own remote filter; a {@link Sessions} only once a second one comes. One map entry per
+     * binding and side: a LinkedHashMap per endpoint and a separate index by (endpoint, remote) cost ~400 bytes
+     * per binding and three more cache-missing map writes per new binding (the load generator's profile).
+     *
+     * <p>Two sessions of one endpoint with the same remote filter are never made (the inside side refuses them;
+     * two inside endpoints never share a public endpoint and a remote); if they were, the first keeps the remote.
+     */
+    private static final class Mappings {
+        /** A {@link Binding}, or {@link Sessions} of two or more. */
+        private final Map<EndpointKey, Object> byEndpoint = new HashMap<>();
 
-    private static void removeFrom(Map<EndpointKey, Map<Long, Binding>> index, EndpointKey key, long id) {
-        Map<Long, Binding> sessions = index.get(key);
-        if (sessions != null) {
-            sessions.remove(id);
-            if (sessions.isEmpty()) {
-                index.remove(key);
+        /** Two or more sessions of one endpoint. */
+        private static final class Sessions {
+            final Map<Long, Binding> byId = new LinkedHashMap<>(4);
+            /**
+             * Each remote filter's session. Looked up directly, so finding the session a packet belongs to does
+             * not scan every session of the endpoint (a virtual server's public endpoint has one per client).
+             */
+            final Map<RemoteFilter, Binding> byRemote = new HashMap<>(4);
+            /** The session without a remote filter (the endpoint-independent binding); null when none. */
+            Binding independent;
+
+            /** Whether {@code b} holds its remote filter (or, without one, the independent place). */
+            boolean holds(Binding b) {
+                RemoteFilter r = b.spec().remote();
+                return (r == null ? independent : byRemote.get(r)) == b;
+            }
+
+            void add(Binding b) {
+                byId.put(b.id(), b);
+                RemoteFilter r = b.spec().remote();
+                if (r == null) {
+                    if (independent == null) {
+                        independent = b;
+                    }
+                } else {
+                    byRemote.putIfAbsent(r, b);
+                }
+            }
+        }
+
+        Binding oldest(EndpointKey key) {
+            Object v = byEndpoint.get(key);
+            return v == null || v instanceof Binding ? (Binding) v : ((Sessions) v).byId.values().iterator().next();
+        }
+
+        int count(EndpointKey key) {
+            Object v = byEndpoint.get(key);
+            return v == null ? 0 : v instanceof Binding ? 1 : ((Sessions) v).byId.size();
+        }
+
+        /** The session with exactly this remote filter (null: the one without); null when none. */
+        Binding session(EndpointKey key, RemoteFilter remote) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                return Objects.equals(only.spec().remote(), remote) ? only : null;
+            }
+            if (v == null) {
+                return null;
+            }
+            Sessions sessions = (Sessions) v;
+            return remote == null ? sessions.independent : sessions.byRemote.get(remote);
+        }
+
+        /**
+         * The session whose filter lets {@code peer} through: one for exactly that remote address and port, else
+         * one for the address and any port, else the endpoint-independent one. An endpoint's sessions are all of
+         * one kind (one filtering mode, or a virtual server's exact remotes), so at most one of the three exists.
+         */
+        Binding admitting(EndpointKey key, Endpoint peer) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                RemoteFilter r = only.spec().remote();
+                return r == null || (r.address().equals(peer.address()) && (r.port() == peer.port() || r.port() == 0))
+                        ? only : null;
+            }
+            if (v == null) {
+                return null;
+            }
+            Sessions sessions = (Sessions) v;
+            Binding b = sessions.byRemote.get(new RemoteFilter(peer.address(), peer.port()));
+            if (b == null && peer.port() != 0) {
+                b = sessions.byRemote.get(RemoteFilter.address(peer.address()));
+            }
+            return b != null ? b : sessions.independent;
+        }
+
+        void add(EndpointKey key, Binding binding) {
+            Object v = byEndpoint.putIfAbsent(key, binding);
+            if (v == null) {
+                return;
+            }
+            Sessions sessions;
+            if (v instanceof Binding only) {
+                sessions = new Sessions();
+                sessions.add(only);
+                byEndpoint.put(key, sessions);
+            } else {
+                sessions = (Sessions) v;
+            }
+            sessions.add(binding);
+        }
+
+        /** Puts {@code binding}, a re-timed copy of {@code old}, in its place (same id, same position). */
+        void replace(EndpointKey key, Binding old, Binding binding) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding) {
+                byEndpoint.put(key, binding);
+                return;
+            }
+            Sessions sessions = (Sessions) v;
+            sessions.byId.put(binding.id(), binding);
+            RemoteFilter r = binding.spec().remote();
+            if (r == null) {
+                if (sessions.independent == old) {
+                    sessions.independent = binding;
+                }
+            } else {
+                sessions.byRemote.replace(r, old, binding);
+            }
+        }
+
+        void remove(EndpointKey key, Binding b) {
+            Object v = byEndpoint.get(key);
+            if (v instanceof Binding only) {
+                if (only.id() == b.id()) {
+                    byEndpoint.remove(key);
+                }
+                return;
+            }
+            if (v == null) {
+                return;
+            }
+            Sessions sessions = (Sessions) v;
+            Binding gone = sessions.byId.remove(b.id());
+            if (gone == null) {
+                return;
+            }
+            RemoteFilter r = gone.spec().remote();
+            if (r == null) {
+                if (sessions.independent == gone) {
+                    sessions.independent = null;
+                }
+            } else {
+                sessions.byRemote.remove(r, gone);
+            }
+            if (sessions.byId.isEmpty()) {
+                byEndpoint.remove(key);
+            } else if (sessions.byId.size() == 1) {
+                Binding left = sessions.byId.values().iterator().next();
+                if (sessions.holds(left)) { // alone it answers for its own remote: only if it already did
+                    byEndpoint.put(key, left);
+                }
             }
         }
     }

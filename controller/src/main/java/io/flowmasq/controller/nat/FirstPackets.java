@@ -2,9 +2,6 @@ package io.flowmasq.controller.nat;
 
 import io.flowmasq.controller.packet.PacketParser;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.projectfloodlight.openflow.types.OFPort;
 
@@ -17,6 +14,10 @@ import org.projectfloodlight.openflow.types.OFPort;
  * and ports, and for TCP also checks that the quoted sequence number is one it has sent. Only the Ethernet
  * header, the IP header and 8 bytes of it are kept (at most 82 bytes), for at most {@link #KEEP_MS} and
  * the last {@link #CAPACITY} bindings: an error later than that is answered without ICMP.
+ *
+ * <p>A ring in creation order (oldest at {@code head}) rather than a map by id: remembering runs for every new
+ * binding and a map's node and boxed key per binding showed in the load generator's profile, while taking one
+ * (a TABLE_FULL error) is rare and may scan and close the gap.
  */
 final class FirstPackets {
     static final int CAPACITY = 1024;
@@ -27,10 +28,15 @@ final class FirstPackets {
     }
 
     private final int capacity;
-    private final Map<Long, First> byBinding = new LinkedHashMap<>(); // in creation order, so oldest first
+    private final long[] ids;
+    private final First[] firsts;
+    private int head;
+    private int size;
 
     private FirstPackets(int capacity) {
         this.capacity = capacity;
+        this.ids = new long[capacity];
+        this.firsts = new First[capacity];
     }
 
     static FirstPackets keeping() {
@@ -48,32 +54,54 @@ final class FirstPackets {
             return;
         }
         expire(now);
-        if (byBinding.size() >= capacity) {
-            Iterator<First> oldest = byBinding.values().iterator();
-            oldest.next();
-            oldest.remove();
+        if (size >= capacity) {
+            dropOldest();
         }
         int ihl = (frame[PacketParser.ETH_HEADER] & 0x0f) * 4;
         int keep = Math.min(frame.length, PacketParser.ETH_HEADER + ihl + 8);
-        byBinding.put(id, new First(inPort, Arrays.copyOf(frame, keep), now));
+        int at = slot(size);
+        ids[at] = id;
+        firsts[at] = new First(inPort, Arrays.copyOf(frame, keep), now);
+        size++;
     }
 
     /** The first packet of binding {@code id}, forgotten as it is handed out; empty when not (or no longer) kept. */
     Optional<First> take(long id, long now) {
         expire(now);
-        return Optional.ofNullable(byBinding.remove(id));
+        for (int k = 0; k < size; k++) {
+            if (ids[slot(k)] == id) {
+                First first = firsts[slot(k)];
+                for (int j = k; j < size - 1; j++) { // close the gap: the ones after it move one place back
+                    ids[slot(j)] = ids[slot(j + 1)];
+                    firsts[slot(j)] = firsts[slot(j + 1)];
+                }
+                firsts[slot(size - 1)] = null;
+                size--;
+                return Optional.of(first);
+            }
+        }
+        return Optional.empty();
     }
 
     int size() {
-        return byBinding.size();
+        return size;
     }
 
     private void expire(long now) {
-        for (Iterator<First> it = byBinding.values().iterator(); it.hasNext(); ) {
-            if (now - it.next().at() < KEEP_MS) {
-                return;
-            }
-            it.remove();
+        while (size > 0 && now - firsts[head].at() >= KEEP_MS) {
+            dropOldest();
         }
+    }
+
+    private void dropOldest() {
+        firsts[head] = null;
+        head = head + 1 == capacity ? 0 : head + 1;
+        size--;
+    }
+
+    /** The array index of the {@code k}th oldest entry. */
+    private int slot(int k) {
+        int at = head + k;
+        return at >= capacity ? at - capacity : at;
     }
 }

@@ -56,6 +56,10 @@ public final class NatEngine {
     private static final String TABLE_FULL = "table_full";
 
     private final SwitchConfig config;
+    /** config.inside() as an array, with each network's address and mask as ints: looked up per packet-in. */
+    private final InsideConfig[] insides;
+    private final int[] insideNetworks;
+    private final int[] insideMasks;
     private final FlowCompiler compiler;
     private final CounterSink counters;
     private final BindingTable table = new BindingTable();
@@ -104,6 +108,13 @@ public final class NatEngine {
     public NatEngine(SwitchConfig config, FlowCompiler compiler, CounterSink counters, BindingIds ids,
                      BindingListener listener, SplittableRandom portRandom) {
         this.config = config;
+        this.insides = config.inside().toArray(new InsideConfig[0]);
+        this.insideMasks = new int[insides.length];
+        this.insideNetworks = new int[insides.length];
+        for (int i = 0; i < insides.length; i++) {
+            insideMasks[i] = insides[i].prefixLength() == 0 ? 0 : -1 << (32 - insides[i].prefixLength());
+            insideNetworks[i] = insides[i].gateway().getInt() & insideMasks[i];
+        }
         this.compiler = compiler;
         this.counters = counters;
         this.listener = listener;
@@ -527,12 +538,13 @@ public final class NatEngine {
         if (ref.inPort().equals(config.outside().port())) {
             return onOutsideIpv4(ref, ip, now);
         }
-        Optional<InsideConfig> inside = insideOf(ref.inPort());
-        if (inside.isEmpty()) {
+        int at = insideIndex(ref.inPort());
+        if (at < 0) {
             counters.increment("nat.ignored.unknown_port");
             return napt.dropped(ref);
         }
-        if (!inside.get().contains(ip.src())) {
+        Optional<InsideConfig> inside = Optional.of(insides[at]);
+        if ((ip.src().getInt() & insideMasks[at]) != insideNetworks[at]) {
             counters.increment("nat.ignored.foreign_source");
             return napt.dropped(ref);
         }
@@ -541,7 +553,7 @@ public final class NatEngine {
             return concat(icmp.timeExceeded(ref, ip, inside.get(), now), napt.dropped(ref));
         }
         // probes of one virtual server come from one gateway address, also to servers on other inside networks
-        if (config.inside().stream().anyMatch(i -> i.gateway().equals(ip.dst()))) {
+        if (isInsideGateway(ip.dst())) {
             Optional<VirtualServerRuntime> probed = rules.probeOwner(ip);
             if (probed.isPresent()) { // a server's answer to a health check
                 return concat(probed.get().onProbeReply(ref, ip, now), napt.dropped(ref));
@@ -763,11 +775,39 @@ public final class NatEngine {
 
     /** An address of the gateway itself or of an inside network (not translated outbound). */
     private boolean isLocal(org.projectfloodlight.openflow.types.IPv4Address address) {
-        return config.inside().stream().anyMatch(i -> i.contains(address)) || rules.addresses().isPublic(address);
+        // plain loops over the precomputed networks (InsideConfig.contains builds a masked address per call):
+        // this runs two or three times per packet-in
+        int a = address.getInt();
+        for (int i = 0; i < insides.length; i++) {
+            if ((a & insideMasks[i]) == insideNetworks[i]) {
+                return true;
+            }
+        }
+        return rules.addresses().isPublic(address);
+    }
+
+    private boolean isInsideGateway(org.projectfloodlight.openflow.types.IPv4Address address) {
+        for (InsideConfig i : insides) {
+            if (i.gateway().equals(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Optional<InsideConfig> insideOf(OFPort port) {
-        return config.inside().stream().filter(i -> i.ports().contains(port)).findFirst();
+        int at = insideIndex(port);
+        return at < 0 ? Optional.empty() : Optional.of(insides[at]);
+    }
+
+    /** The position in config.inside() of the network reached through {@code port}; -1 for none. */
+    private int insideIndex(OFPort port) {
+        for (int i = 0; i < insides.length; i++) {
+            if (insides[i].ports().contains(port)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static PipelineSpec pipelineSpec(SwitchConfig config) {

@@ -157,6 +157,54 @@ class FlowmasqMetricsTest {
     }
 
     @Test
+    void aHeldSwitchSeriesCountsIntoTheSameSamplesAndShowsNothingBeforeItsFirstEvent() throws IOException {
+        FlowmasqMetrics.SwitchSeries s1 = metrics.forSwitch(S1);
+        FlowmasqMetrics.SwitchSeries s2 = metrics.forSwitch(S2);
+        List<String> before = scrape(TEXT);
+        assertTrue(before.stream().noneMatch(l -> l.startsWith("flowmasq_") && l.contains("switch=")), before::toString);
+
+        for (int i = 0; i < 3; i++) {
+            s1.packetIn();
+            s1.flowMod();
+            s1.flowMod();
+            s1.packetOut();
+            s1.bindingCreated("udp", "dynamic");
+            s1.increment("nat.icmp.echo_out");
+            s1.increment("nat.refused.ports_exhausted");
+            s1.bindingSetupNanos(30_000);
+        }
+        metrics.packetIn(S1);                              // the per-call methods reach the same data points
+        metrics.increment(S1, "nat.packet_in");
+        metrics.bindingCreated(S1, "udp", "dynamic");
+        s1.bindingRemoved("udp", "cosmic_ray");
+        s1.allocationRefused("ports_exhausted");
+        s1.switchError("FLOW_MOD_FAILED");
+        s1.malformedPacket("bad_ihl");
+        s1.increment(null);
+        assertEquals(s1, metrics.forSwitch(S1));
+
+        List<String> lines = scrape(TEXT);
+        String sw = "switch=\"" + S1 + "\"";
+        assertTrue(lines.contains("flowmasq_packet_ins_total{" + sw + "} 5.0"), lines::toString);
+        assertTrue(lines.contains("flowmasq_flow_mods_total{" + sw + "} 6.0"));
+        assertTrue(lines.contains("flowmasq_packet_outs_total{" + sw + "} 3.0"));
+        assertTrue(lines.contains("flowmasq_bindings_created_total{origin=\"dynamic\",protocol=\"udp\"," + sw + "} 4.0"));
+        assertTrue(lines.contains("flowmasq_bindings_removed_total{protocol=\"udp\",reason=\"other\"," + sw + "} 1.0"));
+        assertTrue(lines.contains("flowmasq_events_total{event=\"nat.icmp.echo_out\"," + sw + "} 3.0"));
+        assertTrue(lines.contains("flowmasq_events_total{event=\"unknown\"," + sw + "} 1.0"));
+        assertTrue(lines.contains("flowmasq_allocation_refusals_total{reason=\"ports_exhausted\"," + sw + "} 4.0"));
+        assertTrue(lines.contains("flowmasq_switch_errors_total{" + sw + ",type=\"FLOW_MOD_FAILED\"} 1.0"));
+        assertTrue(lines.contains("flowmasq_malformed_packets_total{kind=\"bad_ihl\"," + sw + "} 1.0"));
+        assertTrue(lines.contains("flowmasq_binding_setup_seconds_count{" + sw + "} 3"));
+        assertTrue(lines.contains("flowmasq_binding_setup_seconds_bucket{" + sw + ",le=\"2.5E-5\"} 0"));
+        assertTrue(lines.contains("flowmasq_binding_setup_seconds_bucket{" + sw + ",le=\"5.0E-5\"} 3"));
+        // S2's series was asked for but never used: none of its samples exist
+        assertTrue(lines.stream().noneMatch(l -> l.contains(S2)), lines::toString);
+        s2.packetOut();
+        assertTrue(scrape(TEXT).contains("flowmasq_packet_outs_total{switch=\"" + S2 + "\"} 1.0"));
+    }
+
+    @Test
     void openMetricsWhenAcceptAsksForIt() throws IOException {
         metrics.packetIn(S1);
         assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8", metrics.contentType(OPENMETRICS));

@@ -38,6 +38,28 @@ class FirstPacketsTest {
     }
 
     @Test
+    void oneTakenFromTheMiddleLeavesRoomAndTheOthersInOrder() {
+        FirstPackets p = FirstPackets.keeping();
+        for (long id = 1; id <= FirstPackets.CAPACITY + 5; id++) { // wrapped around the ring
+            p.remember(id, P1, FRAME, id);
+        }
+        assertTrue(p.take(500, 2_000).isPresent());
+        assertEquals(FirstPackets.CAPACITY - 1, p.size());
+        p.remember(2_000, P1, FRAME, 2_000); // fits in the room the taken one left: nobody is dropped
+        assertEquals(FirstPackets.CAPACITY, p.size());
+        assertTrue(p.take(6, 2_000).isPresent(), "the oldest is still there");
+        p.remember(2_001, P1, FRAME, 2_001);
+        p.remember(2_002, P1, FRAME, 2_002); // full again: the oldest left (7) makes room
+        assertTrue(p.take(7, 2_002).isEmpty());
+        assertTrue(p.take(8, 2_002).isPresent());
+        assertTrue(p.take(2_000, 2_002).isPresent());
+        // age: the ones remembered KEEP_MS ago or earlier go (9..1000)
+        assertTrue(p.take(1_000, FirstPackets.KEEP_MS + 1_000).isEmpty());
+        assertTrue(p.take(1_001, FirstPackets.KEEP_MS + 1_000).isPresent());
+        assertEquals(28 + 2, p.size(), "1002..1029, 2001 and 2002 remain");
+    }
+
+    @Test
     void noneKeepsNothing() {
         FirstPackets p = FirstPackets.none();
         p.remember(1, P1, FRAME, 0);

@@ -101,6 +101,20 @@ class NaptAllocatorTest {
     }
 
     @Test
+    void anAddressAddedLaterServesAListThatWasRefusedIt() {
+        NaptAllocator napt = allocator(PortRange.DEFAULT, P1);
+        List<IPv4Address> rule = List.of(P2);
+        Endpoint inside = new Endpoint(host(1), 1234);
+        assertThrows(IllegalArgumentException.class, () -> napt.allocate(Protocol.UDP, inside, rule, 0));
+        napt.ensureAddress(P2);
+        assertEquals(new Endpoint(P2, 1234), napt.allocate(Protocol.UDP, inside, rule, 0).orElseThrow());
+        // the same list again, and another list: each address's own ports, per protocol
+        assertEquals(new Endpoint(P2, 1234), napt.allocate(Protocol.TCP, inside, rule, 0).orElseThrow());
+        assertNotEquals(1234, napt.allocate(Protocol.UDP, inside, List.of(P2), 0).orElseThrow().port());
+        assertEquals(new Endpoint(P1, 1234), napt.allocate(Protocol.UDP, inside, List.of(P1), 0).orElseThrow());
+    }
+
+    @Test
     void rulesSharingAnAddressShareItsPorts() {
         NaptAllocator napt = allocator(PortRange.DEFAULT, P1, P2);
         IPv4Address h = host(7);
