@@ -173,6 +173,7 @@ public final class LoadGenerator {
             out.addProperty("mix", mix.name().toLowerCase(Locale.ROOT));
             out.addProperty("inside_hosts", hosts);
             out.addProperty("max_table", maxTable);
+            out.addProperty("generator_transport", transport.toString());
             out.addProperty("warmup_s", warmup);
             out.addProperty("round_s", seconds);
             out.add("rounds", perRound);
