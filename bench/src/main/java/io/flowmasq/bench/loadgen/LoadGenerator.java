@@ -6,13 +6,12 @@ import com.google.gson.JsonObject;
 import io.flowmasq.bench.Args;
 import io.flowmasq.controller.Controller;
 import io.flowmasq.controller.config.ConfigLoader;
+import io.flowmasq.controller.openflow.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -114,7 +113,8 @@ public final class LoadGenerator {
     static JsonObject run(InetSocketAddress address, OFVersion version, int switches, int window, boolean buffered,
                           int maxTable, int hosts, FlowSource.Mix mix, double warmup, int rounds, double seconds,
                           int threads) throws Exception {
-        EventLoopGroup group = new NioEventLoopGroup(threads);
+        NettyTransport transport = NettyTransport.best();
+        EventLoopGroup group = transport.eventLoopGroup(threads);
         List<EmulatedSwitch> emulated = new ArrayList<>();
         List<Channel> channels = new ArrayList<>();
         try {
@@ -124,7 +124,7 @@ public final class LoadGenerator {
                         BenchConfig.NEXT_HOP, BenchConfig.NEXT_HOP_MAC, BenchConfig.PUBLIC_ADDRESS,
                         BenchConfig.outsideMac(i)), System::nanoTime);
                 emulated.add(sw);
-                channels.add(new Bootstrap().group(group).channel(NioSocketChannel.class)
+                channels.add(new Bootstrap().group(group).channel(transport.clientChannel())
                         .option(ChannelOption.TCP_NODELAY, true)
                         .handler(new ChannelInitializer<Channel>() {
                             @Override
@@ -173,6 +173,7 @@ public final class LoadGenerator {
             out.addProperty("mix", mix.name().toLowerCase(Locale.ROOT));
             out.addProperty("inside_hosts", hosts);
             out.addProperty("max_table", maxTable);
+            out.addProperty("generator_transport", transport.toString());
             out.addProperty("warmup_s", warmup);
             out.addProperty("round_s", seconds);
             out.add("rounds", perRound);

@@ -1,6 +1,7 @@
 package io.flowmasq.bench.reactive;
 
 import io.flowmasq.bench.Args;
+import io.flowmasq.controller.openflow.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -8,8 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -56,9 +56,10 @@ public final class ReactiveController extends ChannelInboundHandlerAdapter {
     public static void main(String[] argv, int from) throws InterruptedException {
         Args a = new Args(argv, from, Set.of("port", "address"), Set.of());
         InetSocketAddress listen = new InetSocketAddress(a.get("address", "127.0.0.1"), a.getInt("port", 6653));
-        NioEventLoopGroup boss = new NioEventLoopGroup(1);
-        NioEventLoopGroup workers = new NioEventLoopGroup(1);
-        Channel server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        NettyTransport transport = NettyTransport.best(); // the same transport as flowmasq's, for a fair baseline
+        EventLoopGroup boss = transport.eventLoopGroup(1);
+        EventLoopGroup workers = transport.eventLoopGroup(1);
+        Channel server = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

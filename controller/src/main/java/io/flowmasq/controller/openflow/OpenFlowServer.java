@@ -6,8 +6,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens for OpenFlow switches (one boss thread, two worker event loops). Switches that complete
+ * Listens for OpenFlow switches (one boss thread, two worker event loops, native epoll where it loads). Switches that complete
  * the handshake appear in {@link #registry()} and get a handler from the factory.
  */
 public final class OpenFlowServer implements AutoCloseable {
@@ -46,12 +44,13 @@ public final class OpenFlowServer implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
-        boss = new NioEventLoopGroup(1);
-        workers = new NioEventLoopGroup(WORKER_THREADS);
+        NettyTransport transport = NettyTransport.best();
+        boss = transport.eventLoopGroup(1);
+        workers = transport.eventLoopGroup(WORKER_THREADS);
         try {
             serverChannel = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannel())
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(initializer)
