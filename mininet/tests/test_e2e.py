@@ -433,30 +433,43 @@ def _tcp_binding(fm, sport, want_state, timeout=5.0):
 
 
 def _binding_flows(fm, binding, sport):
-    """(outbound, inbound) flow dicts of a binding, from ovs-ofctl."""
+    """(outbound, inbound, handshake) flow dicts of a binding, from ovs-ofctl;
+    handshake is the SYN-ACK report flow of a transitory binding (OF1.3), or
+    None."""
     cookie = _cookie(binding['cookie'])
     mine = [f for f in fm.flows() if f['cookie'] == cookie]
-    out = [f for f in mine if 'nw_src=%s' % H1_IP in f['match'] and
+    shake = [f for f in mine if 'tcp_flags=' in f['match']]
+    plain = [f for f in mine if 'tcp_flags=' not in f['match']]
+    out = [f for f in plain if 'nw_src=%s' % H1_IP in f['match'] and
            re.search(r'tp_src=%d\b' % sport, f['match'])]
-    inb = [f for f in mine if 'in_port=%d' % OUTSIDE_PORT in f['match']]
-    assert len(out) == 1 and len(inb) == 1, \
-        'expected one outbound and one inbound flow with cookie %#x: %s' % (
-            cookie, [f['line'] for f in mine])
-    print('outbound: %s\ninbound:  %s' % (out[0]['line'], inb[0]['line']))
-    return out[0], inb[0]
+    inb = [f for f in plain if 'in_port=%d' % OUTSIDE_PORT in f['match']]
+    assert len(out) == 1 and len(inb) == 1 and len(shake) <= 1, \
+        'expected one outbound, one inbound and at most one handshake flow ' \
+        'with cookie %#x: %s' % (cookie, [f['line'] for f in mine])
+    print('outbound: %s\ninbound:  %s\nhandshake: %s' % (
+        out[0]['line'], inb[0]['line'], shake[0]['line'] if shake else None))
+    return out[0], inb[0], (shake[0] if shake else None)
 
 
 def _expect(fm, binding, sport, state, idle, reports):
     assert binding['state'] == state, binding
     assert binding['idle_timeout_seconds'] == idle, binding
-    out, inb = _binding_flows(fm, binding, sport)
+    out, inb, shake = _binding_flows(fm, binding, sport)
     assert out.get('idle_timeout') == str(idle), \
         'outbound idle_timeout %s, expected %d: %s' % (
             out.get('idle_timeout'), idle, out['line'])
     assert 'idle_timeout' not in inb, 'inbound flow has a timer: %s' % inb
-    copies = 'controller' in inb['actions'].lower()
-    assert copies == reports, 'inbound flow %s the controller: %s' % (
-        'does not copy to' if reports else 'still copies to', inb['line'])
+    for f in (out, inb):
+        assert 'controller' not in f['actions'].lower(), \
+            'a binding flow sends to the controller: %s' % f['line']
+    assert (shake is not None) == reports, 'handshake report flow %s: %s' % (
+        'missing' if reports else 'still there',
+        shake['line'] if shake else None)
+    if shake is not None:
+        assert 'tcp_flags=+syn+ack' in shake['match'], shake['line']
+        assert 'in_port=%d' % OUTSIDE_PORT in shake['match'], shake['line']
+        assert 'controller' in shake['actions'].lower(), shake['line']
+        assert 'send_flow_rem' not in shake['line'], shake['line']
 
 
 def test_tcp_state_timers(fm):

@@ -28,7 +28,10 @@ public record BindingHalf(Direction direction, Flavour flavour, Protocol protoco
     public enum Flavour {
         /** Rewrite and forward. */
         PLAIN,
-        /** Inbound: rewrite, forward, and a copy to the controller (a TRANSITORY TCP binding's first answer). */
+        /**
+         * A TRANSITORY TCP binding's handshake report flow (either direction): SYN and ACK set (tcp_flags),
+         * rewrite, forward, and a copy to the controller. A third flow beside the binding's two plain ones.
+         */
         REPORT,
         /** Every packet to the controller, untranslated (an ALG connection, e.g. FTP control). */
         ALG

@@ -71,6 +71,12 @@ public interface Dialect {
     /** Adds a match on one TCP flag being set (masked); only where {@link #supportsTcpFlags()}. */
     Match.Builder matchTcpFlag(Match.Builder match, int flag);
 
+    /**
+     * {@code match} plus the TCP flags {@code flags} all set (masked): the match of a binding's flow narrowed to
+     * one kind of segment. Only where {@link #supportsTcpFlags()}.
+     */
+    Match withTcpFlags(Match match, int flags);
+
     /** The cookie of the flow that sent the packet to the controller, or null where the version has none. */
     U64 cookie(OFPacketIn packetIn);
 

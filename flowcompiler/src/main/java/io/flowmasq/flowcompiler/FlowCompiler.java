@@ -77,8 +77,8 @@ public final class FlowCompiler {
     }
 
     /**
-     * Whether this switch can track TCP state: match TCP flags (FIN/RST to the controller) and report
-     * which flow sent a packet-in (the first inbound packet of a binding). See {@link TcpControlFlows}.
+     * Whether this switch can track TCP state: match TCP flags (FIN/RST to the controller, a binding's SYN-ACK
+     * to {@link #handshakeFlow}) and report which flow sent a packet-in. See {@link TcpControlFlows}.
      */
     public boolean supportsTcpFlags() {
         return dialect.supportsTcpFlags();
@@ -270,27 +270,67 @@ public final class FlowCompiler {
 
     /** Inbound flow first, then outbound, so a reply can never beat its return path into the table. */
     public List<OFMessage> installBinding(BindingSpec b) {
-        return installBinding(b, false);
+        return List.of(
+                dialect.add(inboundMatch(b), inboundActions(b), inboundStamp(b)),
+                dialect.add(outboundMatch(b), outboundActions(b), outboundStamp(b)));
     }
 
     /**
-     * As {@link #installBinding(BindingSpec)}; with {@code reportInbound} the inbound flow, after
-     * forwarding each packet, also sends a copy to the controller, whose packet-in carries the binding's
-     * cookie ({@link #bindingOf}). Re-adding without it (OFPFC_ADD on the same match and priority
-     * replaces the flow) stops the copies. Only where {@link #supportsTcpFlags()}.
+     * As {@link #installBinding(BindingSpec)}; unless {@code report} is {@link HandshakeReport#NONE}, a third
+     * flow first: the handshake report flow ({@link #handshakeFlow}), which forwards the binding's SYN-ACK as
+     * the binding's flow would and copies it to the controller. The binding's own flows never carry a controller
+     * action, so established data stays on the switch's fast path even while Open vSwitch's datapath cache still
+     * holds the report flow's actions. Only where {@link #supportsTcpFlags()}.
      */
-    public List<OFMessage> installBinding(BindingSpec b, boolean reportInbound) {
-        if (reportInbound && !dialect.supportsTcpFlags()) {
-            throw new IllegalStateException("OpenFlow " + version() + " packet-ins do not say which flow sent them");
+    public List<OFMessage> installBinding(BindingSpec b, HandshakeReport report) {
+        if (report == HandshakeReport.NONE) {
+            return installBinding(b);
         }
-        List<OFAction> inbound = inboundActions(b);
-        if (reportInbound) {
-            inbound = new ArrayList<>(inbound);
-            inbound.add(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
+        List<OFMessage> binding = installBinding(b);
+        return List.of(handshakeFlow(b, report), binding.get(0), binding.get(1));
+    }
+
+    /**
+     * The handshake report flow of a TRANSITORY TCP binding: the match of the binding's flow in direction
+     * {@code report} plus SYN and ACK both set, above the binding ({@link Priorities#TCP_HANDSHAKE}), that flow's
+     * actions and a copy to the controller, the binding's cookie (the packet-in says which binding,
+     * {@link #bindingOf}). Only data-less SYN-ACKs match it. Its idle timeout is the binding's (the transitory
+     * timer): it never outlives the binding, which deletes it by cookie with its other flows. No FLOW_REMOVED:
+     * its end is not the binding's.
+     */
+    public OFMessage handshakeFlow(BindingSpec b, HandshakeReport report) {
+        requireTcpFlags();
+        boolean inbound = report == HandshakeReport.INBOUND;
+        List<OFAction> actions = new ArrayList<>(inbound ? inboundActions(b) : outboundActions(b));
+        actions.add(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
+        return dialect.add(handshakeMatch(b, report), actions, handshakeStamp(b));
+    }
+
+    /**
+     * Deletes the handshake report flow in direction {@code report} alone: strictly by match and priority, with
+     * the binding's exact cookie (OF1.3), since a cookie delete would take the binding's own flows too.
+     */
+    public List<OFMessage> removeHandshake(BindingSpec b, HandshakeReport report) {
+        requireTcpFlags();
+        return dialect.deleteStrict(handshakeStamp(b), List.of(handshakeMatch(b, report)));
+    }
+
+    private Match handshakeMatch(BindingSpec b, HandshakeReport report) {
+        if (report == HandshakeReport.NONE || b.protocol() != Protocol.TCP) {
+            throw new IllegalArgumentException("no handshake report flow for " + report + " " + b.protocol());
         }
-        return List.of(
-                dialect.add(inboundMatch(b), inbound, inboundStamp(b)),
-                dialect.add(outboundMatch(b), outboundActions(b), outboundStamp(b)));
+        Match plain = report == HandshakeReport.INBOUND ? inboundMatch(b) : outboundMatch(b);
+        return dialect.withTcpFlags(plain, TcpFlags.SYN | TcpFlags.ACK);
+    }
+
+    private static FlowStamp handshakeStamp(BindingSpec b) {
+        return new FlowStamp(Cookies.binding(b.id()), Priorities.TCP_HANDSHAKE, b.idleTimeout(), false);
+    }
+
+    private void requireTcpFlags() {
+        if (!dialect.supportsTcpFlags()) {
+            throw new IllegalStateException("OpenFlow " + version() + " matches no TCP flags");
+        }
     }
 
     /**
@@ -362,7 +402,10 @@ public final class FlowCompiler {
         return Optional.of(U64.of(cookie));
     }
 
-    /** Removes both flows of the binding (the switch reports each with FLOW_REMOVED, reason DELETE). */
+    /**
+     * Removes the binding's flows (the switch reports each of its two with FLOW_REMOVED, reason DELETE). OF1.3
+     * deletes by cookie, so a TRANSITORY binding's handshake report flow goes too; OF1.0 has none.
+     */
     public List<OFMessage> removeBinding(BindingSpec b) {
         return dialect.delete(outboundStamp(b), List.of(inboundMatch(b), outboundMatch(b)));
     }
@@ -375,9 +418,9 @@ public final class FlowCompiler {
         return dialect.delete(new FlowStamp(cookie, priority, 0, false), List.of(match));
     }
 
-    /** The inbound flow of a binding alone (the first of {@link #installBinding}'s messages). */
-    public OFMessage installInbound(BindingSpec b, boolean reportInbound) {
-        return installBinding(b, reportInbound).get(0);
+    /** The inbound flow of a binding alone (the first of {@link #installBinding(BindingSpec)}'s messages). */
+    public OFMessage installInbound(BindingSpec b) {
+        return installBinding(b).get(0);
     }
 
     /** An ALG connection's inbound flow alone. */

@@ -32,7 +32,7 @@ import org.projectfloodlight.openflow.types.U64;
 
 /**
  * Reads a flow-stats entry back into what flowmasq installed it for: the inverse of {@link FlowCompiler}'s
- * binding flows (plain, TCP-report and ALG flavours, both directions, OF1.0 and OF1.3), and the rule
+ * binding flows (plain, handshake-report and ALG flavours, both directions, OF1.0 and OF1.3), and the rule
  * number and entry of a rule's flows (kind 0x04; {@link InstalledFlow#ruleFlow()}). Pure. A flow whose
  * cookie says "binding" but whose match or actions are not what the compiler makes is returned with
  * {@link InstalledFlow#undecodable()} set, never guessed at.
@@ -129,13 +129,18 @@ public final class FlowDecompiler {
         MacAddress ethDst = exact(m, MatchField.ETH_DST);
         // the outbound flow alone matches the gateway's inside MAC (FlowCompiler#outboundMatch)
         boolean outbound = ethDst != null;
+        boolean handshake = handshakeMatch(m);
         BindingHalf.Flavour flavour;
-        if (r.toController && !r.any()) {
+        if (r.toController && !r.any() && !handshake) {
             flavour = BindingHalf.Flavour.ALG;
-        } else if (r.toController) {
+        } else if (r.toController && handshake) {
             flavour = BindingHalf.Flavour.REPORT;
-        } else {
+        } else if (!r.toController && !handshake) {
             flavour = BindingHalf.Flavour.PLAIN;
+        } else {
+            // a copy without the SYN-ACK match (an older flowmasq's reporting inbound flow), or the match without it
+            throw new Undecodable(handshake ? "a SYN-ACK match without the copy to the controller"
+                    : "a copy to the controller on a translating flow without the SYN-ACK match");
         }
         if (outbound) {
             Endpoint inside = new Endpoint(required(m, MatchField.IPV4_SRC), l4(m, protocol, true, true));
@@ -146,7 +151,7 @@ public final class FlowDecompiler {
                 return new BindingHalf(BindingHalf.Direction.OUTBOUND, flavour, protocol, inside, null, remote, inPort,
                         ethDst, null, null, null, null);
             }
-            if (flavour == BindingHalf.Flavour.REPORT || r.ipv4Src == null || r.l4Src == null || r.ethSrc == null
+            if (r.ipv4Src == null || r.l4Src == null || r.ethSrc == null
                     || r.ethDst == null || r.output == null || r.ipv4Dst != null || r.l4Dst != null) {
                 throw new Undecodable("outbound actions are not a binding's");
             }
@@ -221,6 +226,23 @@ public final class FlowDecompiler {
             throw new Undecodable("set_field " + oxm.getMatchField().getName() + " on " + protocol.label());
         }
         return ((TransportPort) oxm.getValue()).getPort();
+    }
+
+    /**
+     * Whether the match is a handshake report flow's: SYN and ACK set under exactly that mask
+     * ({@link FlowCompiler#handshakeFlow}); any other tcp_flags match on a binding flow is not ours.
+     */
+    private static boolean handshakeMatch(Match m) {
+        if (!m.supports(MatchField.OVS_TCP_FLAGS) || !m.isPartiallyMasked(MatchField.OVS_TCP_FLAGS)
+                && !m.isExact(MatchField.OVS_TCP_FLAGS)) {
+            return false;
+        }
+        int want = TcpFlags.SYN | TcpFlags.ACK;
+        var masked = m.getMasked(MatchField.OVS_TCP_FLAGS);
+        if (masked.getValue().getValue() != want || masked.getMask().getValue() != want) {
+            throw new Undecodable("tcp_flags " + masked);
+        }
+        return true;
     }
 
     /** The match's port on the source or destination side; 0 when absent and {@code required} is false. */

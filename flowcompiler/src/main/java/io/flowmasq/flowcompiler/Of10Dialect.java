@@ -99,6 +99,11 @@ final class Of10Dialect implements Dialect {
     }
 
     @Override
+    public Match withTcpFlags(Match match, int flags) {
+        throw new UnsupportedOperationException("OpenFlow 1.0 cannot match TCP flags");
+    }
+
+    @Override
     public U64 cookie(OFPacketIn packetIn) {
         return null;
     }

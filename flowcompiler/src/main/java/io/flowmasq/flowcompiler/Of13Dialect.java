@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.projectfloodlight.openflow.protocol.OFFactory;
 import org.projectfloodlight.openflow.protocol.OFFlowModFlags;
+import org.projectfloodlight.openflow.protocol.OFMatchV3;
 import org.projectfloodlight.openflow.protocol.OFMessage;
+import org.projectfloodlight.openflow.protocol.OFOxmList;
 import org.projectfloodlight.openflow.protocol.OFPacketIn;
 import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
@@ -118,6 +120,14 @@ final class Of13Dialect implements Dialect {
     @Override
     public Match.Builder matchTcpFlag(Match.Builder match, int flag) {
         return match.setMasked(MatchField.OVS_TCP_FLAGS, U16.of(flag), U16.of(flag));
+    }
+
+    /** On the OXM list itself: a Match.Builder made from a built match would rebuild the list per field. */
+    @Override
+    public Match withTcpFlags(Match match, int flags) {
+        OFOxmList.Builder list = ((OFMatchV3) match).getOxmList().createBuilder();
+        list.set(oxms.ovsTcpFlagsMasked(U16.of(flags), U16.of(flags)));
+        return factory.buildMatchV3().setOxmList(list.build()).build();
     }
 
     @Override

@@ -21,6 +21,16 @@ public final class Priorities {
     public static final int TO_PUBLIC_ADDRESS = 22000;
     /** TCP segments with FIN or RST set, to the controller (where the switch matches TCP flags). */
     public static final int TCP_CONTROL = 30000;
+    /**
+     * A TRANSITORY TCP binding's handshake report flow: its inbound (or outbound) match plus SYN and ACK set,
+     * forwarding as the binding's flow and copying to the controller. Above {@link #BINDING}, whose plain flow
+     * the SYN-ACK would otherwise take, and above {@link #RULE_SYN_TRAP}, which matches SYN (so also SYN-ACK)
+     * to a virtual server's endpoint: an answer to a binding never goes to the trap. Below
+     * {@link #TO_PUBLIC_ADDRESS} and {@link #HAIRPIN}, so that an answer from inside to one of the public
+     * addresses is hairpinned as any other packet there, and below {@link #TCP_CONTROL}: a SYN-ACK with FIN
+     * or RST goes up as a closing segment.
+     */
+    public static final int TCP_HANDSHAKE = 21500;
     /** Translation flows of bindings. */
     public static final int BINDING = 20000;
     /**

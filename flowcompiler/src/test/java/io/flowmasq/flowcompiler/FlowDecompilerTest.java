@@ -98,10 +98,51 @@ class FlowDecompilerTest {
     }
 
     @Test
-    void aTransitoryBindingsInboundFlowReadsAsTheReportFlavour() {
+    void aTransitoryBindingsTwoFlowsArePlainAndItsHandshakeFlowReadsAsTheReportFlavour() {
         FlowCompiler c = NatFixture.compiler(OFVersion.OF_13);
         BindingSpec transitory = TCP.withIdleTimeout(240);
-        assertEquals(transitory, roundTrip(c.installBinding(transitory, true), TCP.id(), BindingHalf.Flavour.REPORT));
+        List<OFMessage> flows = c.installBinding(transitory, HandshakeReport.INBOUND);
+        assertEquals(3, flows.size());
+        assertEquals(transitory, roundTrip(flows.subList(1, 3), TCP.id(), BindingHalf.Flavour.PLAIN));
+        InstalledFlow handshake = FlowDecompiler.decompile(entry(flows.get(0), 10, 1, 60));
+        assertEquals(InstalledFlow.Kind.BINDING, handshake.kind());
+        assertEquals(TCP.id(), handshake.id());
+        assertEquals(Priorities.TCP_HANDSHAKE, handshake.priority());
+        assertEquals(240, handshake.idleTimeout());
+        assertEquals(BindingHalf.Flavour.REPORT, handshake.half().flavour());
+        assertEquals(BindingHalf.Direction.INBOUND, handshake.half().direction());
+        assertEquals(BindingHalf.of(transitory).merge(handshake.half()).map(h -> h.spec(TCP.id(), 240)),
+                Optional.of(Optional.of(transitory)), "it knows what the inbound flow knows");
+    }
+
+    @Test
+    void anOutboundHandshakeFlowReadsAsTheReportFlavourOutbound() {
+        FlowCompiler c = NatFixture.compiler(OFVersion.OF_13);
+        BindingSpec session = TCP.withRemote(new RemoteFilter(IPv4Address.of("198.51.100.7"), 40123))
+                .withIdleTimeout(240);
+        List<OFMessage> flows = c.installBinding(session, HandshakeReport.OUTBOUND);
+        assertEquals(session, roundTrip(flows.subList(1, 3), TCP.id(), BindingHalf.Flavour.PLAIN));
+        BindingHalf h = FlowDecompiler.decompile(entry(flows.get(0), 1, 1, 60)).half();
+        assertEquals(BindingHalf.Flavour.REPORT, h.flavour());
+        assertEquals(BindingHalf.Direction.OUTBOUND, h.direction());
+        assertEquals(session.inside(), h.inside());
+        assertEquals(session.external(), h.external());
+        assertEquals(session.remote(), h.remote());
+    }
+
+    @Test
+    void aCopyToTheControllerWithoutTheSynAckMatchIsUndecodable() {
+        // the reporting inbound flow an older flowmasq installed: rewrite, forward and copy every packet
+        FlowCompiler c = NatFixture.compiler(OFVersion.OF_13);
+        OFFlowMod handshake = (OFFlowMod) c.installBinding(TCP, HandshakeReport.INBOUND).get(0);
+        OFMessage copy = handshake.createBuilder().setPriority(Priorities.BINDING)
+                .setMatch(((OFFlowMod) c.installInbound(TCP)).getMatch()).build();
+        InstalledFlow f = FlowDecompiler.decompile(entry(copy, 1, 0, 0));
+        assertNull(f.half());
+        assertNotNull(f.undecodable());
+        // and the SYN-ACK match on a flow that does not copy
+        OFMessage silent = ((OFFlowMod) c.installInbound(TCP)).createBuilder().setMatch(handshake.getMatch()).build();
+        assertNull(FlowDecompiler.decompile(entry(silent, 1, 0, 0)).half());
     }
 
     @ParameterizedTest

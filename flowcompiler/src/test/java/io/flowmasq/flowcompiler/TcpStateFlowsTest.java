@@ -44,7 +44,7 @@ import org.projectfloodlight.openflow.types.TableId;
 import org.projectfloodlight.openflow.types.U16;
 import org.projectfloodlight.openflow.types.U64;
 
-/** TCP state tracking on the switch: FIN/RST to the controller, the reporting inbound flow, re-timing. */
+/** TCP state tracking on the switch: FIN/RST to the controller, the handshake report flow, re-timing. */
 class TcpStateFlowsTest {
     private static final SimPacket OUT_TCP = SimPacket.ipv4(INSIDE, HOST, GW_INSIDE, IpProtocol.TCP,
             "10.0.0.11", 40000, "198.51.100.7", 80).withTcpFlags(TcpFlags.ACK);
@@ -64,9 +64,16 @@ class TcpStateFlowsTest {
     @Test
     void goldenTransitoryEstablishedClosing() throws IOException {
         FlowCompiler c = compiler(OFVersion.OF_13);
-        List<OFMessage> m = new ArrayList<>(c.installBinding(TCP.withIdleTimeout(240), true));
-        m.addAll(c.installBinding(TCP));
+        // TRANSITORY (a NAPT binding: the SYN-ACK comes in), ESTABLISHED, CLOSING
+        List<OFMessage> m = new ArrayList<>(c.installBinding(TCP.withIdleTimeout(240), HandshakeReport.INBOUND));
+        m.add(c.reinstallOutbound(TCP));
+        m.addAll(c.removeHandshake(TCP, HandshakeReport.INBOUND));
         m.add(c.reinstallOutbound(TCP.withIdleTimeout(240)));
+        // a session an outside peer opened (virtual server, FTP data): the inside host's SYN-ACK goes out
+        BindingSpec session = TCP.withRemote(new RemoteFilter(IPv4Address.of("198.51.100.7"), 40123))
+                .withIdleTimeout(240);
+        m.addAll(c.installBinding(session, HandshakeReport.OUTBOUND));
+        m.addAll(c.removeHandshake(session, HandshakeReport.OUTBOUND));
         try (InputStream in = getClass().getResourceAsStream("/golden/tcp-state-of13.txt")) {
             assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), FlowDump.dump(m));
         }
@@ -124,27 +131,85 @@ class TcpStateFlowsTest {
     }
 
     @Test
-    void reportingInboundFlowForwardsAndCopiesUntilReaddedWithoutTheCopy() {
+    void theHandshakeFlowForwardsAndReportsOnlyTheSynAckTheBindingFlowsNeverReport() {
         FlowCompiler c = compiler(OFVersion.OF_13);
-        FlowTableSimulator t = table(OFVersion.OF_13, c.installBinding(TCP.withIdleTimeout(240), true));
-        SimResult first = t.process(IN_TCP);
-        assertEquals(1, first.only().port(), "the switch forwards the packet itself");
-        assertEquals("10.0.0.11", first.only().packet().ipv4Dst().toString());
-        assertTrue(first.toController(), "and reports it");
-        assertEquals(Cookies.binding(1).getValue(), first.cookie());
+        BindingSpec transitory = TCP.withIdleTimeout(240);
+        FlowTableSimulator t = table(OFVersion.OF_13, c.installBinding(transitory, HandshakeReport.INBOUND));
+        assertEquals(PIPELINE_FLOWS + 3, t.entries().size());
+        SimResult synAck = t.process(IN_TCP);
+        assertEquals(1, synAck.only().port(), "the switch forwards the SYN-ACK itself");
+        assertEquals("10.0.0.11", synAck.only().packet().ipv4Dst().toString());
+        assertTrue(synAck.toController(), "and reports it");
+        assertEquals(Cookies.binding(1).getValue(), synAck.cookie());
+        assertEquals(Priorities.TCP_HANDSHAKE, t.lookup(IN_TCP).orElseThrow().priority());
+        assertEquals(240, t.lookup(IN_TCP).orElseThrow().idleTimeout());
+        assertFalse(t.lookup(IN_TCP).orElseThrow().sendFlowRemoved(), "its end is not the binding's");
+        for (int flags : new int[] {TcpFlags.ACK, TcpFlags.SYN, 0}) {
+            SimResult data = t.process(IN_TCP.withTcpFlags(flags));
+            assertEquals(1, data.only().port(), "flags " + flags);
+            assertFalse(data.toController(), "flags " + flags + " take the plain inbound flow");
+            assertEquals(Priorities.BINDING, t.lookup(IN_TCP.withTcpFlags(flags)).orElseThrow().priority());
+        }
+        assertFalse(t.process(OUT_TCP.withTcpFlags(TcpFlags.SYN | TcpFlags.ACK)).toController(),
+                "the other direction has no handshake flow");
         assertEquals(240, t.lookup(OUT_TCP).orElseThrow().idleTimeout());
 
-        t.applyAll(c.installBinding(TCP));
-        SimResult later = t.process(IN_TCP.withTcpFlags(TcpFlags.ACK));
+        // ESTABLISHED: outbound re-timed, the handshake flow alone deleted
+        t.apply(c.reinstallOutbound(TCP));
+        t.applyAll(c.removeHandshake(transitory, HandshakeReport.INBOUND));
+        assertEquals(PIPELINE_FLOWS + 2, t.entries().size(), "the binding's two flows stay");
+        SimResult later = t.process(IN_TCP);
         assertEquals(1, later.only().port());
-        assertFalse(later.toController());
+        assertFalse(later.toController(), "a retransmitted SYN-ACK goes through unreported");
         assertEquals(7440, t.lookup(OUT_TCP).orElseThrow().idleTimeout());
-        assertEquals(PIPELINE_FLOWS + 2, t.entries().size(), "re-adding replaced both flows");
 
         t.apply(c.reinstallOutbound(TCP.withIdleTimeout(240)));
         assertEquals(240, t.lookup(OUT_TCP).orElseThrow().idleTimeout());
         assertEquals(3, t.process(OUT_TCP).only().port());
         assertEquals(PIPELINE_FLOWS + 2, t.entries().size());
+    }
+
+    @Test
+    void anOutboundHandshakeFlowReportsTheInsideHostsSynAck() {
+        FlowCompiler c = compiler(OFVersion.OF_13);
+        BindingSpec session = TCP.withRemote(new RemoteFilter(IPv4Address.of("198.51.100.7"), 80))
+                .withIdleTimeout(240);
+        FlowTableSimulator t = table(OFVersion.OF_13, c.installBinding(session, HandshakeReport.OUTBOUND));
+        SimResult synAck = t.process(OUT_TCP.withTcpFlags(TcpFlags.SYN | TcpFlags.ACK));
+        assertEquals(3, synAck.only().port());
+        assertEquals("203.0.113.1", synAck.only().packet().ipv4Src().toString());
+        assertTrue(synAck.toController());
+        assertEquals(Cookies.binding(1).getValue(), synAck.cookie());
+        assertFalse(t.process(OUT_TCP).toController(), "an ACK takes the plain outbound flow");
+        assertFalse(t.process(IN_TCP).toController(), "the inbound direction has no handshake flow");
+        t.applyAll(c.removeHandshake(session, HandshakeReport.INBOUND));
+        assertEquals(PIPELINE_FLOWS + 3, t.entries().size(), "deleting the other direction's flow touches nothing");
+        t.applyAll(c.removeHandshake(session, HandshakeReport.OUTBOUND));
+        assertEquals(PIPELINE_FLOWS + 2, t.entries().size());
+        assertFalse(t.process(OUT_TCP.withTcpFlags(TcpFlags.SYN | TcpFlags.ACK)).toController());
+    }
+
+    @Test
+    void removingTheBindingByCookieTakesItsHandshakeFlowToo() {
+        FlowCompiler c = compiler(OFVersion.OF_13);
+        FlowTableSimulator t = table(OFVersion.OF_13, c.installBinding(TCP.withIdleTimeout(240), HandshakeReport.INBOUND));
+        t.applyAll(c.removeBinding(TCP));
+        assertEquals(List.of(), t.entriesWithCookie(Cookies.binding(1).getValue()));
+        assertEquals(PIPELINE_FLOWS, t.entries().size());
+    }
+
+    @Test
+    void aSynAckToAVirtualServersEndpointTakesTheBindingsHandshakeFlowNotTheSynTrap() {
+        // the SYN trap matches SYN under its mask, so a SYN-ACK too: the handshake flow sits above it
+        FlowCompiler c = compiler(OFVersion.OF_13);
+        FlowTableSimulator t = table(OFVersion.OF_13, c.installBinding(TCP.withIdleTimeout(240), HandshakeReport.INBOUND));
+        t.applyAll(c.ruleFlows().virtualServerSynTrap(7, Protocol.TCP, OUTSIDE, TCP.external()));
+        assertEquals(Priorities.TCP_HANDSHAKE, t.lookup(IN_TCP).orElseThrow().priority());
+        assertEquals(Priorities.RULE_SYN_TRAP, t.lookup(IN_TCP.withTcpFlags(TcpFlags.SYN)).orElseThrow().priority());
+        assertTrue(Priorities.TCP_HANDSHAKE < Priorities.TO_PUBLIC_ADDRESS && Priorities.TCP_HANDSHAKE < Priorities.HAIRPIN
+                && Priorities.TCP_HANDSHAKE < Priorities.TCP_CONTROL);
+        assertTrue(t.process(IN_TCP.withTcpFlags(TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)).outputs().isEmpty(),
+                "a SYN-ACK with RST goes up as a closing segment, not forwarded");
     }
 
     @Test
@@ -165,7 +230,7 @@ class TcpStateFlowsTest {
         FlowCompiler c = compiler(v);
         assertFalse(c.supportsTcpFlags());
         assertTrue(c.pipeline(PIPELINE).stream().map(FlowDump::line).noneMatch(l -> l.contains("tcp_flags")));
-        assertThrows(IllegalStateException.class, () -> c.installBinding(TCP, true));
+        assertThrows(IllegalStateException.class, () -> c.installBinding(TCP, HandshakeReport.INBOUND));
         OFFactory f = NatFixture.factory(v);
         OFPacketIn pi = f.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER).setTotalLen(0).setInPort(OUTSIDE)
                 .setReason(OFPacketInReason.NO_MATCH).setData(new byte[0]).build();

@@ -6,6 +6,7 @@ import io.flowmasq.flowcompiler.BindingHalf;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.rules.RuleCookies;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.Protocol;
 import java.util.ArrayList;
@@ -38,10 +39,15 @@ import org.slf4j.LoggerFactory;
  *       a static binding, whose flows are installed again. Known, flows that contradict its spec: released
  *       and the flows deleted.</li>
  *   <li>unknown (a restart): both flows there → adopted with the same id, its public port reserved, its
- *       state read from the flows (idle timeout 0: static; inbound copy to the controller: TCP
- *       TRANSITORY; the transitory timeout where TCP is tracked: CLOSING; else ESTABLISHED/ACTIVE) and
- *       created {@code duration} ago. One flow only → the other is installed again when the spec can be
- *       completed (the missing MACs from the binding's sibling flows or the config), else deleted.</li>
+ *       state read from the flows (idle timeout 0: static; a handshake report flow (SYN-ACK to the
+ *       controller) beside them: TCP TRANSITORY; the transitory timeout where TCP is tracked: CLOSING; else
+ *       ESTABLISHED/ACTIVE) and created {@code duration} ago. One flow only → the other is installed again
+ *       when the spec can be completed (the missing MACs from the binding's sibling flows or the config), else
+ *       deleted. A handshake report flow without either of the binding's flows is deleted.</li>
+ *   <li>handshake report flows follow the state: deleted (strictly: the binding's other flows share the
+ *       cookie) where the binding is not TRANSITORY; where a TRANSITORY binding the engine knows lost its
+ *       handshake flow, one is installed for each direction, since the binding does not record which
+ *       direction its answer comes from (the unused one goes with the binding).</li>
  *   <li>two bindings on one public endpoint (or inside endpoint and remote): the engine's, else the lower
  *       id, wins; the other is deleted. FTP ALG flows of unknown connections (every segment to the
  *       controller) are deleted: the ALG's sequence deltas and parser state are lost with the controller,
@@ -252,6 +258,7 @@ final class BindingRebuilder {
         BindingHalf expected = BindingHalf.of(b.spec());
         InstalledFlow out = null;
         InstalledFlow in = null;
+        List<InstalledFlow> handshakes = new ArrayList<>();
         for (InstalledFlow f : flows) {
             boolean fits = f.half() != null && expected.merge(f.half()).isPresent()
                     && (f.half().flavour() == BindingHalf.Flavour.ALG) == alg;
@@ -262,13 +269,18 @@ final class BindingRebuilder {
                 run.remove("inconsistent", b.id(), flows, "flows do not match binding " + b.spec());
                 return;
             }
-            if (f.half().direction() == BindingHalf.Direction.OUTBOUND) {
+            if (f.half().flavour() == BindingHalf.Flavour.REPORT) {
+                handshakes.add(f);
+            } else if (f.half().direction() == BindingHalf.Direction.OUTBOUND) {
                 out = f;
             } else {
                 in = f;
             }
         }
         if (out == null && in == null) {
+            if (!handshakes.isEmpty()) {
+                run.deleteFlows(handshakes); // by cookie where the version can: nothing else of it is left
+            }
             if (b.isStatic()) {
                 run.out.addAll(alg ? compiler.installAlgBinding(b.spec()) : compiler.installBinding(b.spec()));
                 run.repaired(b.id(), "static binding's flows installed again");
@@ -283,15 +295,22 @@ final class BindingRebuilder {
         }
         boolean report = !alg && b.state() == BindingState.TRANSITORY;
         List<String> fixed = new ArrayList<>();
+        if (report && handshakes.isEmpty()) {
+            run.out.add(compiler.handshakeFlow(b.spec(), HandshakeReport.INBOUND));
+            run.out.add(compiler.handshakeFlow(b.spec(), HandshakeReport.OUTBOUND));
+            fixed.add("handshake report flows installed again");
+        } else if (!report && !handshakes.isEmpty()) {
+            deleteHandshakes(run, b.spec(), handshakes);
+            fixed.add("handshake report flow of a " + b.state().label() + " binding deleted");
+        }
         if (out == null || out.idleTimeout() != b.spec().idleTimeout()) {
             run.out.add(alg ? compiler.reinstallAlgOutbound(b.spec()) : compiler.reinstallOutbound(b.spec()));
             fixed.add(out == null ? "outbound flow installed again" : "outbound idle timeout " + out.idleTimeout()
                     + " -> " + b.spec().idleTimeout());
         }
-        boolean inboundReports = in != null && in.half().flavour() == BindingHalf.Flavour.REPORT;
-        if (in == null || (!alg && inboundReports != report)) {
-            run.out.add(alg ? compiler.installAlgInbound(b.spec()) : compiler.installInbound(b.spec(), report));
-            fixed.add(in == null ? "inbound flow installed again" : "inbound flow re-added as " + b.state().label());
+        if (in == null) {
+            run.out.add(alg ? compiler.installAlgInbound(b.spec()) : compiler.installInbound(b.spec()));
+            fixed.add("inbound flow installed again");
         }
         if (fixed.isEmpty()) {
             run.kept++;
@@ -306,6 +325,7 @@ final class BindingRebuilder {
                        BindingHalf outside) {
         InstalledFlow out = null;
         InstalledFlow in = null;
+        List<InstalledFlow> handshakes = new ArrayList<>();
         for (InstalledFlow f : flows) {
             if (f.half() == null) {
                 run.remove("undecodable", id, flows, f.undecodable());
@@ -314,6 +334,10 @@ final class BindingRebuilder {
             if (f.half().flavour() == BindingHalf.Flavour.ALG) {
                 run.remove("alg", id, flows, "FTP control connection: its ALG state is lost with the controller");
                 return;
+            }
+            if (f.half().flavour() == BindingHalf.Flavour.REPORT) {
+                handshakes.add(f);
+                continue;
             }
             boolean outbound = f.half().direction() == BindingHalf.Direction.OUTBOUND;
             if ((outbound ? out : in) != null) {
@@ -326,8 +350,15 @@ final class BindingRebuilder {
                 in = f;
             }
         }
+        if (out == null && in == null) {
+            run.remove("orphan_handshake", id, flows, "a handshake report flow without the binding's flows");
+            return;
+        }
         Optional<BindingHalf> merged = out == null ? Optional.of(in.half())
                 : in == null ? Optional.of(out.half()) : in.half().merge(out.half());
+        for (InstalledFlow h : handshakes) {
+            merged = merged.flatMap(m -> m.merge(h.half()));
+        }
         if (merged.isEmpty()) {
             run.remove("inconsistent", id, flows, "its two flows describe different bindings");
             return;
@@ -336,7 +367,7 @@ final class BindingRebuilder {
         if (out == null || in == null) {
             facts = complete(facts, hosts, outside);
         }
-        int idle = out != null ? out.idleTimeout() : defaultIdle(facts.protocol(), in.half().flavour());
+        int idle = out != null ? out.idleTimeout() : defaultIdle(facts.protocol(), !handshakes.isEmpty());
         Optional<BindingSpec> spec = facts.spec(id, idle);
         if (spec.isEmpty()) {
             run.remove("incomplete", id, flows, "only its " + (out == null ? "inbound" : "outbound")
@@ -364,7 +395,10 @@ final class BindingRebuilder {
             run.remove("port_in_use", id, flows, s.protocol().label() + " " + s.external() + " is taken");
             return;
         }
-        BindingState state = stateOf(s, in == null ? null : in.half().flavour());
+        BindingState state = stateOf(s, !handshakes.isEmpty());
+        if (state != BindingState.TRANSITORY && !handshakes.isEmpty()) {
+            deleteHandshakes(run, s, handshakes); // e.g. a static binding's: it is never re-timed
+        }
         long age = Math.max(out == null ? 0 : out.durationMillis(), in == null ? 0 : in.durationMillis());
         Binding b = new Binding(s, run.now - age, state,
                 s.idleTimeout() == 0 ? Binding.Origin.STATIC : Binding.Origin.DYNAMIC, claims.adopt(s, firstOfMapping));
@@ -377,8 +411,7 @@ final class BindingRebuilder {
                     s.protocol().label(), s.inside(), s.external(), state.label(), s.idleTimeout());
             return;
         }
-        run.out.add(out == null ? compiler.reinstallOutbound(s)
-                : compiler.installInbound(s, state == BindingState.TRANSITORY));
+        run.out.add(out == null ? compiler.reinstallOutbound(s) : compiler.installInbound(s));
         run.repaired(id, "half-installed: " + (out == null ? "outbound" : "inbound") + " flow installed again");
     }
 
@@ -402,20 +435,27 @@ final class BindingRebuilder {
     }
 
     /** The timeout of a binding whose outbound flow (the one with the timer) is gone. */
-    private int defaultIdle(Protocol protocol, BindingHalf.Flavour inbound) {
-        BindingState state = inbound == BindingHalf.Flavour.REPORT ? BindingState.TRANSITORY
-                : BindingState.initial(protocol, false);
+    private int defaultIdle(Protocol protocol, boolean handshake) {
+        BindingState state = handshake ? BindingState.TRANSITORY : BindingState.initial(protocol, false);
         return state.idleTimeout(protocol, config.timers());
     }
 
-    private BindingState stateOf(BindingSpec s, BindingHalf.Flavour inbound) {
+    /** Strict deletes of these handshake report flows alone: a cookie delete would take the binding's flows. */
+    private void deleteHandshakes(Run run, BindingSpec s, List<InstalledFlow> handshakes) {
+        for (InstalledFlow h : handshakes) {
+            run.out.addAll(compiler.removeHandshake(s, h.half().direction() == BindingHalf.Direction.INBOUND
+                    ? HandshakeReport.INBOUND : HandshakeReport.OUTBOUND));
+        }
+    }
+
+    private BindingState stateOf(BindingSpec s, boolean handshake) {
         if (s.protocol() != Protocol.TCP) {
             return BindingState.ACTIVE;
         }
         if (s.idleTimeout() == 0) {
             return BindingState.initial(Protocol.TCP, false);
         }
-        if (inbound == BindingHalf.Flavour.REPORT) {
+        if (handshake && compiler.supportsTcpFlags()) {
             return BindingState.TRANSITORY;
         }
         boolean transitoryTimer = s.idleTimeout() == config.timers().tcpTransitory()
@@ -423,10 +463,8 @@ final class BindingRebuilder {
         if (!compiler.supportsTcpFlags() || !transitoryTimer) {
             return BindingState.ESTABLISHED;
         }
-        // the transitory timer and a plain inbound flow: closing. Without the inbound flow, handshake or close
-        // cannot be told apart: TRANSITORY, whose re-added inbound flow reports the next answer, so a live
-        // connection gets the established timer back rather than expiring after the short one
-        return inbound == null ? BindingState.TRANSITORY : BindingState.CLOSING;
+        // the transitory timer and no handshake flow: the handshake is over, so closing
+        return BindingState.CLOSING;
     }
 
     /** Why the spec does not fit this switch's config (it changed since the flows were made); null when it fits. */

@@ -11,6 +11,7 @@ import io.flowmasq.controller.packet.Ipv4Packet;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
@@ -434,14 +435,15 @@ final class FtpAlgTranslator {
                     announced);
             return Optional.empty();
         }
-        // OF1.3 reports the first inbound packet (the peer's SYN), which turns the expectation into a data binding
+        // The peer opens the data connection; on OF1.3 the inside end's SYN-ACK (outbound) is reported, which
+        // turns the expectation into a data binding (ESTABLISHED: no longer an unused expectation)
         boolean report = compiler.supportsTcpFlags();
         BindingSpec spec = new BindingSpec(ids.next(), Protocol.TCP, announced, external.get(), toInside, toOutside,
                 EXPECTATION_SECONDS, new RemoteFilter(remote, 0));
         Binding data = new Binding(spec, now, report ? BindingState.TRANSITORY : BindingState.ESTABLISHED);
         table.add(data);
         listener.created(data, now);
-        out.addAll(compiler.installBinding(spec, report));
+        out.addAll(compiler.installBinding(spec, report ? HandshakeReport.OUTBOUND : HandshakeReport.NONE));
         return Optional.of(data);
     }
 

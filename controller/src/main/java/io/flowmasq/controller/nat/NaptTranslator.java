@@ -8,6 +8,7 @@ import io.flowmasq.controller.packet.Ipv4Packet;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
@@ -204,9 +205,10 @@ final class NaptTranslator {
         return new RemoteFilter(packet.dst(), f.matchesRemotePort() ? packet.dstPort() : 0);
     }
 
-    /** The flows of a new binding; a TRANSITORY one's inbound flow reports the peer's first answer. */
+    /** The flows of a new binding; a TRANSITORY one's handshake flow reports the peer's SYN-ACK (inbound). */
     List<OFMessage> installFlows(Binding b) {
-        return compiler.installBinding(b.spec(), b.state() == BindingState.TRANSITORY);
+        return compiler.installBinding(b.spec(),
+                b.state() == BindingState.TRANSITORY ? HandshakeReport.INBOUND : HandshakeReport.NONE);
     }
 
     List<OFMessage> dropped(PacketRef ref) {

@@ -2,9 +2,12 @@ package io.flowmasq.controller.nat;
 
 import io.flowmasq.controller.config.SwitchConfig;
 import io.flowmasq.controller.packet.Ipv4Packet;
+import io.flowmasq.controller.packet.MalformedPacketException;
+import io.flowmasq.controller.packet.PacketParser;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.TcpFlags;
@@ -20,16 +23,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * TCP state-aware timers (RFC 5382 REQ-5) on switches that match TCP flags. A new TCP binding starts
- * TRANSITORY and its inbound flow copies each packet to the controller after forwarding it; the first
- * copy (the peer answered) moves the binding to ESTABLISHED by re-adding both flows: the outbound one
- * with the established timeout, the inbound one without the copy. The pipeline sends FIN and RST
- * segments of both directions up; they are forwarded exactly as the binding's flow would have, and the
- * binding goes CLOSING: its outbound flow is re-added with the transitory timeout. Re-adding replaces
- * a flow in place, so no packet misses it and the switch reports no removal. Without TCP-flag
- * matching (OF1.0) none of this reaches the controller and TCP bindings keep the established timer.
+ * TRANSITORY with three flows: its two plain ones (rewrite and forward, never a controller action) and a
+ * handshake report flow above them that takes only the SYN-ACK in the direction the answer comes from
+ * ({@link HandshakeReport}: inbound for a connection an inside host opened, outbound for one an outside peer
+ * opened), forwards it as the binding's flow would and copies it to the controller. That copy (the peer
+ * answered) moves the binding to ESTABLISHED: the outbound flow is re-added with the established timeout and
+ * the handshake flow deleted (strictly: the binding's cookie is on all three). Established data therefore
+ * never meets a controller action, however long Open vSwitch's datapath cache keeps a flow's old actions.
+ * The pipeline sends FIN and RST segments of both directions up; they are forwarded exactly as the binding's
+ * flow would have, and the binding goes CLOSING: its outbound flow is re-added with the transitory timeout
+ * (and a handshake flow still there deleted). Re-adding replaces a flow in place, so no packet misses it and
+ * the switch reports no removal; the handshake flow sends no FLOW_REMOVED and goes with the binding's cookie
+ * delete. Without TCP-flag matching (OF1.0) none of this reaches the controller and TCP bindings keep the
+ * established timer.
  */
 final class TcpStateTracker {
     private static final Logger LOG = LoggerFactory.getLogger(TcpStateTracker.class);
+    private static final int SYN_ACK = TcpFlags.SYN | TcpFlags.ACK;
 
     private final SwitchConfig config;
     private final FlowCompiler compiler;
@@ -44,31 +54,45 @@ final class TcpStateTracker {
     }
 
     /**
-     * A packet-in that an inbound binding flow's output action sent (its cookie says which binding) is
-     * the copy of a TRANSITORY binding's first inbound packet: the switch has already forwarded it, so
-     * the controller only learns. Empty for every other packet-in, including those a binding flow
+     * A SYN-ACK that a binding flow's output action sent (its cookie says which binding) is a handshake
+     * report flow's copy of a TRANSITORY binding's SYN-ACK (the engine keeps ALG flows' packet-ins away from
+     * here): the switch has already forwarded it, so the controller only learns. The port it came in on says
+     * which direction's handshake flow sent it. Empty for every other packet-in, including those a binding flow
      * punts for another reason (TTL expired in dec_ttl: ICMP time exceeded is answered elsewhere).
      */
     Optional<List<OFMessage>> onReport(OFPacketIn packetIn, PacketRef ref, long now) {
         OptionalLong id = compiler.bindingOf(packetIn);
-        if (id.isEmpty() || packetIn.getReason() != OFPacketInReason.ACTION
-                || !ref.inPort().equals(config.outside().port())) {
+        if (id.isEmpty() || packetIn.getReason() != OFPacketInReason.ACTION || !isSynAck(ref)) {
             return Optional.empty();
         }
         Optional<Binding> found = table.byId(id.getAsLong());
         if (found.isEmpty() || found.get().state() != BindingState.TRANSITORY) {
-            // More copies raced the re-add, or the binding is gone: the packet itself went through.
+            // A retransmitted SYN-ACK raced the delete, or the binding is gone: the packet itself went through.
             counters.increment("nat.tcp.late_report");
             return Optional.of(release(ref));
         }
         Binding b = found.get();
+        HandshakeReport direction = ref.inPort().equals(config.outside().port()) ? HandshakeReport.INBOUND
+                : HandshakeReport.OUTBOUND;
         BindingSpec spec = retime(b, BindingState.ESTABLISHED);
         counters.increment("nat.tcp.established");
         LOG.debug("switch {}: binding {} tcp {} established after {} ms", config.name(), b.id(), b.inside(),
                 now - b.createdAt());
-        List<OFMessage> out = new ArrayList<>(compiler.installBinding(spec));
+        List<OFMessage> out = new ArrayList<>(3);
+        out.add(compiler.reinstallOutbound(spec));
+        out.addAll(compiler.removeHandshake(b.spec(), direction));
         out.addAll(release(ref));
         return Optional.of(out);
+    }
+
+    /** Whether the frame is a TCP SYN-ACK: all a handshake report flow matches, whatever the cookie says. */
+    private static boolean isSynAck(PacketRef ref) {
+        try {
+            return PacketParser.parse(ref.data()) instanceof Ipv4Packet ip && ip.protocol() == Ipv4Packet.PROTO_TCP
+                    && (ip.tcpFlags() & SYN_ACK) == SYN_ACK;
+        } catch (MalformedPacketException e) {
+            return false;
+        }
     }
 
     /** A TCP segment with FIN or RST from an inside host. Never creates a binding. */
@@ -115,9 +139,14 @@ final class TcpStateTracker {
         counters.increment("nat.tcp.closing");
         LOG.debug("switch {}: binding {} tcp {} closing after {} ms", config.name(), b.id(), b.inside(),
                 now - b.createdAt());
-        // A binding that never got an answer still copies inbound packets: re-add that flow too.
-        return b.state() == BindingState.TRANSITORY ? compiler.installBinding(spec)
-                : List.of(compiler.reinstallOutbound(spec));
+        List<OFMessage> out = new ArrayList<>(3);
+        out.add(compiler.reinstallOutbound(spec));
+        if (b.state() == BindingState.TRANSITORY) {
+            // never answered: its handshake flow is still there, in the direction this binding does not record
+            out.addAll(compiler.removeHandshake(spec, HandshakeReport.INBOUND));
+            out.addAll(compiler.removeHandshake(spec, HandshakeReport.OUTBOUND));
+        }
+        return out;
     }
 
     private BindingSpec retime(Binding b, BindingState state) {

@@ -14,6 +14,7 @@ import io.flowmasq.controller.packet.Ipv4Packet;
 import io.flowmasq.controller.packet.TcpProbeFrames;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
@@ -152,7 +153,9 @@ final class VirtualServerRuntime implements RuleRuntime {
         ctx.listener().created(b, now);
         scheduler.connectionOpened(server.get());
         ctx.counters().increment("nat.vs.connection");
-        List<OFMessage> out = new ArrayList<>(ctx.compiler().installBinding(spec, state == BindingState.TRANSITORY));
+        // the client opened: the server's SYN-ACK (outbound) is the answer that makes the session established
+        List<OFMessage> out = new ArrayList<>(ctx.compiler().installBinding(spec,
+                state == BindingState.TRANSITORY ? HandshakeReport.OUTBOUND : HandshakeReport.NONE));
         out.add(ctx.compiler().forwardInbound(spec, ref));
         return out;
     }

@@ -18,8 +18,10 @@ import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.FlowDecompiler;
 import io.flowmasq.flowcompiler.HairpinSpec;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.InstalledFlow;
 import io.flowmasq.flowcompiler.L2Hop;
+import io.flowmasq.flowcompiler.Priorities;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.RemoteFilter;
 import io.flowmasq.flowcompiler.TcpFlags;
@@ -187,8 +189,7 @@ class BindingRebuildTest {
         NatEngine.Rebuilt r = after.engine.reconcile(flows, after.now);
 
         FlowCompiler c = FlowCompiler.forFactory(after.factory);
-        boolean reports = v == OFVersion.OF_13;
-        assertEquals(xid0(List.of(c.reinstallOutbound(udp.spec()), c.installInbound(tcp.spec(), reports))),
+        assertEquals(xid0(List.of(c.reinstallOutbound(udp.spec()), c.installInbound(tcp.spec()))),
                 xid0(r.messages()));
         assertEquals(2, r.summary().repaired());
         assertEquals(3, r.summary().adopted());
@@ -241,6 +242,52 @@ class BindingRebuildTest {
         assertEquals(xid0(want), xid0(r.messages()));
         assertEquals(Set.of(7L), byId(after.engine).keySet());
         assertEquals(Map.of("conflict", 1), r.summary().removed());
+    }
+
+    @Test
+    void aHandshakeFlowWithoutItsBindingsFlowsIsDeleted() {
+        EngineHarness before = withBindings(OFVersion.OF_13);
+        Binding tcp = tcpOf(before, 40002);
+        long tcpCookie = Cookies.binding(tcp.id()).getValue();
+        List<InstalledFlow> flows = dump(before, e -> e.cookie() != tcpCookie || e.priority() == Priorities.TCP_HANDSHAKE);
+        EngineHarness after = harness(OFVersion.OF_13, new BindingIds(), new RecordingListener());
+        NatEngine.Rebuilt r = after.engine.reconcile(flows, after.now);
+
+        FlowCompiler c = FlowCompiler.forFactory(after.factory);
+        OFFlowMod handshake = (OFFlowMod) c.handshakeFlow(tcp.spec(), HandshakeReport.INBOUND);
+        assertEquals(xid0(c.deleteFlow(handshake.getCookie(), Priorities.TCP_HANDSHAKE, handshake.getMatch())),
+                xid0(r.messages()));
+        assertEquals(Map.of("orphan_handshake", 1), r.summary().removed());
+        assertEquals(4, r.summary().adopted());
+        assertTrue(after.engine.bindings().byId(tcp.id()).isEmpty());
+    }
+
+    @Test
+    void aReconnectPutsTheHandshakeFlowsInLineWithTheBindingsState() {
+        EngineHarness h = withBindings(OFVersion.OF_13);
+        Binding transitory = tcpOf(h, 40002);
+        Binding established = tcpOf(h, 40001);
+        FlowCompiler c = FlowCompiler.forFactory(h.factory);
+        // while the channel was down the switch lost the transitory binding's handshake flow, and the
+        // established one's delete never arrived
+        h.apply(c.removeHandshake(transitory.spec(), HandshakeReport.INBOUND));
+        h.apply(List.of(c.handshakeFlow(established.spec().withIdleTimeout(240), HandshakeReport.INBOUND)));
+        NatEngine.Rebuilt r = h.engine.reconcile(dump(h), h.now);
+
+        List<OFMessage> want = new ArrayList<>(c.removeHandshake(established.spec(), HandshakeReport.INBOUND));
+        // the engine does not record which side answers: one for each direction, the unused one goes with the binding
+        want.add(c.handshakeFlow(transitory.spec(), HandshakeReport.INBOUND));
+        want.add(c.handshakeFlow(transitory.spec(), HandshakeReport.OUTBOUND));
+        assertEquals(xid0(want), xid0(r.messages()));
+        assertEquals(2, r.summary().repaired());
+        h.apply(r.messages());
+        assertEquals(2, h.table.entriesWithCookie(Cookies.binding(established.id()).getValue()).size());
+        assertEquals(4, h.table.entriesWithCookie(Cookies.binding(transitory.id()).getValue()).size());
+        assertEquals(BindingState.TRANSITORY, h.engine.bindings().byId(transitory.id()).orElseThrow().state());
+        // and the peer's answer still establishes it
+        h.switchReceives(OUT, Frames.tcp(EngineHarness.ROUTER, EngineHarness.GW_OUT, "198.51.100.7", 80,
+                transitory.external().address().toString(), transitory.external().port(), TcpFlags.SYN | TcpFlags.ACK));
+        assertEquals(BindingState.ESTABLISHED, h.engine.bindings().byId(transitory.id()).orElseThrow().state());
     }
 
     @ParameterizedTest

@@ -37,9 +37,11 @@ import io.flowmasq.controller.nat.RecordingListener.Removed;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.sim.SimResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,12 @@ class FtpAlgActiveTest {
                 new byte[0], new byte[0]).frame();
     }
 
+    /** The client's answer to the server's data SYN: on OF1.3 the expectation's handshake flow reports it. */
+    private static byte[] clientSynAck(int port) {
+        return new TcpFrames.Spec(H1, GW_IN, CLIENT, port, SERVER, 20, 64, new byte[0], 1, 555_001, SYN | ACK,
+                new byte[0], new byte[0]).frame();
+    }
+
     private static AlgChild expectation(FtpAlgFixture f, long id, int port) {
         return new AlgChild("ftp-data-expectation", Endpoint.of(CLIENT, port), Endpoint.of(PUBLIC, port),
                 SERVER + ":*", f.binding(id).createdAt() + FtpAlgTranslator.EXPECTATION_SECONDS * 1000L, id);
@@ -83,9 +91,9 @@ class FtpAlgActiveTest {
         List<OFMessage> out = f.client(fromClient(C, S, ACK | PSH, PORT_40001));
 
         BindingSpec exp = expectationSpec(2, 40001);
-        assertMessages(concat(f.c.installBinding(exp, f.of13()), f.sentOut(toServer(C, S, ACK | PSH, PUBLIC_40001))),
+        assertMessages(concat(f.c.installBinding(exp, f.of13() ? HandshakeReport.OUTBOUND : HandshakeReport.NONE), f.sentOut(toServer(C, S, ACK | PSH, PUBLIC_40001))),
                 out, "the expectation's flows (reporting the server's SYN on OF1.3), then the rewritten command");
-        byte[] sent = data(out.get(2));
+        byte[] sent = data(out.get(out.size() - 1));
         assertEquals(PUBLIC_40001, TcpFrames.payloadText(sent));
         assertEquals(C, TcpFrames.seq(sent), "this segment's sequence number is unchanged");
         assertTrue(TcpFrames.ipChecksumValid(sent) && TcpFrames.tcpChecksumValid(sent));
@@ -104,7 +112,7 @@ class FtpAlgActiveTest {
     void theExpectationAdmitsTheServersAddressFromAnyPortWhateverTheFiltering(Filtering filtering) {
         FtpAlgFixture f = new FtpAlgFixture(OFVersion.OF_13, FtpAlgFixture.config(filtering)).established();
         List<OFMessage> out = f.client(fromClient(C, S, ACK | PSH, PORT_40001));
-        assertMessages(concat(f.c.installBinding(expectationSpec(2, 40001), true),
+        assertMessages(concat(f.c.installBinding(expectationSpec(2, 40001), HandshakeReport.OUTBOUND),
                 f.sentOut(toServer(C, S, ACK | PSH, PUBLIC_40001))), out);
         assertEquals(1, f.h.switchReceives(OUT, dataSyn(40001)).result().only().port(), "vsftpd's port 20");
         assertTrue(f.h.table.process(EngineHarness.simPacket(OUT, new TcpFrames.Spec(ROUTER, GW_OUT,
@@ -152,24 +160,29 @@ class FtpAlgActiveTest {
         assertEquals(CLIENT, delivered.packet().ipv4Dst().toString());
         assertEquals(40001, delivered.packet().l4Dst());
         assertEquals(H1, delivered.packet().ethDst());
-        // the client's answer leaves through the expectation's outbound flow
-        SimResult back = f.h.table.process(EngineHarness.simPacket(P1, new TcpFrames.Spec(H1, GW_IN, CLIENT, 40001,
-                SERVER, 20, 64, new byte[0], 1, 555_001, SYN | ACK, new byte[0], new byte[0]).frame()));
+        assertFalse(s.result().toController(), "the server's SYN is not the answer");
+        assertEquals(List.of(), s.messages());
+        // the client's answer leaves through the expectation's outbound flow (its handshake flow on OF1.3)
+        EngineHarness.Switched answer = f.h.switchReceives(P1, clientSynAck(40001));
+        SimResult back = answer.result();
         assertEquals(3, back.only().port());
         assertEquals(PUBLIC, back.only().packet().ipv4Src().toString());
         assertEquals(40001, back.only().packet().l4Src());
 
         if (f.of13()) {
-            assertTrue(s.result().toController());
-            assertEquals(Cookies.binding(2).getValue(), s.result().cookie());
-            assertMessages(f.c.installBinding(expectationSpec(2, 40001).withIdleTimeout(ESTABLISHED)), s.messages(),
-                    "the TCP tracker's report: both flows re-added without the copy, established timer");
+            assertTrue(back.toController());
+            assertEquals(Cookies.binding(2).getValue(), back.cookie());
+            List<OFMessage> want = new ArrayList<>();
+            want.add(f.c.reinstallOutbound(expectationSpec(2, 40001).withIdleTimeout(ESTABLISHED)));
+            want.addAll(f.c.removeHandshake(expectationSpec(2, 40001), HandshakeReport.OUTBOUND));
+            assertMessages(want, answer.messages(),
+                    "the TCP tracker's report: outbound re-added with the established timer, the handshake flow deleted");
             assertEquals(BindingState.ESTABLISHED, f.binding(2).state());
             assertEquals(1, f.h.counter("nat.tcp.established"));
             assertEquals(Map.of(CONTROL, List.of(dataChild(2, 40001))), f.h.engine.algChildren(f.h.now));
         } else {
-            assertFalse(s.result().toController(), "OF1.0 cannot report it");
-            assertEquals(List.of(), s.messages());
+            assertFalse(back.toController(), "OF1.0 cannot report it");
+            assertEquals(List.of(), answer.messages());
             assertEquals(Map.of(CONTROL, List.of(expectation(f, 2, 40001))), f.h.engine.algChildren(f.h.now),
                     "on OF1.0 it stays an expectation, with its 60 s timer");
         }
@@ -180,7 +193,7 @@ class FtpAlgActiveTest {
     void anEprtCommandIsRewrittenTheSameWay(OFVersion v) {
         FtpAlgFixture f = new FtpAlgFixture(v).established();
         List<OFMessage> out = f.client(fromClient(C, S, ACK | PSH, "EPRT |1|10.0.0.11|40001|\r\n"));
-        assertMessages(concat(f.c.installBinding(expectationSpec(2, 40001), f.of13()),
+        assertMessages(concat(f.c.installBinding(expectationSpec(2, 40001), f.of13() ? HandshakeReport.OUTBOUND : HandshakeReport.NONE),
                 f.sentOut(toServer(C, S, ACK | PSH, "EPRT |1|203.0.113.1|40001|\r\n"))), out);
         long c = C + "EPRT |1|10.0.0.11|40001|\r\n".length();
         assertMessages(List.of(f.sentOut(toServer(c + DIFF, S, ACK | PSH, "LIST\r\n"))),
@@ -253,7 +266,7 @@ class FtpAlgActiveTest {
 
         List<OFMessage> out = f.client(fromClient(c, S, ACK | PSH, PORT_40002));
         List<OFMessage> want = concat(f.c.removeBinding(first.spec()));
-        want.addAll(f.c.installBinding(expectationSpec(3, 40002), true));
+        want.addAll(f.c.installBinding(expectationSpec(3, 40002), HandshakeReport.OUTBOUND));
         want.add(f.sentOut(toServer(c + DIFF, S, ACK | PSH, PUBLIC_40002)));
         assertMessages(want, out);
         f.h.apply(out);
@@ -299,11 +312,12 @@ class FtpAlgActiveTest {
         FtpAlgFixture f = new FtpAlgFixture(OFVersion.OF_13).established();
         f.client(fromClient(C, S, ACK | PSH, PORT_40001));
         f.h.switchReceives(OUT, dataSyn(40001));
+        f.h.switchReceives(P1, clientSynAck(40001));
         assertEquals(BindingState.ESTABLISHED, f.binding(2).state());
         long c = C + PORT_40001.length();
 
         List<OFMessage> out = f.client(fromClient(c, S, ACK | PSH, PORT_40002));
-        assertMessages(concat(f.c.installBinding(expectationSpec(3, 40002), true),
+        assertMessages(concat(f.c.installBinding(expectationSpec(3, 40002), HandshakeReport.OUTBOUND),
                 f.sentOut(toServer(c + DIFF, S, ACK | PSH, PUBLIC_40002))), out);
         assertEquals(2, f.flows(2).size(), "the data connection goes on");
         assertEquals(0, f.h.counter("alg.ftp.expectation_withdrawn"));
@@ -320,7 +334,7 @@ class FtpAlgActiveTest {
         f.h.now += 200;
 
         List<OFMessage> again = f.client(fromClient(C, S, ACK | PSH, PORT_40001));
-        assertMessages(List.of(first.get(2)), again, "the same rewrite, nothing installed");
+        assertMessages(List.of(first.get(first.size() - 1)), again, "the same rewrite, nothing installed");
         assertEquals(2, f.h.engine.bindings().size());
         assertEquals(1, f.h.counter("alg.ftp.port_rewritten"));
         assertEquals(List.of(), f.listener.take());
@@ -358,7 +372,7 @@ class FtpAlgActiveTest {
         f.h.now += 40;
         String rest = PORT_40001.substring(2);
         List<OFMessage> out = f.client(fromClient(C + 2, S, ACK | PSH, rest));
-        assertMessages(concat(f.c.installBinding(expectationSpec(2, 40001), f.of13()),
+        assertMessages(concat(f.c.installBinding(expectationSpec(2, 40001), f.of13() ? HandshakeReport.OUTBOUND : HandshakeReport.NONE),
                 f.sentOut(toServer(C, S, ACK | PSH, PUBLIC_40001))), out, "one segment from the held bytes' start");
         long c = C + PORT_40001.length();
         assertMessages(List.of(f.sentOut(toServer(c + DIFF, S, ACK | PSH, "LIST\r\n"))),

@@ -38,12 +38,14 @@ import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.RemoteFilter;
 import io.flowmasq.flowcompiler.sim.FlowTableSimulator;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -145,7 +147,7 @@ class FtpAlgControlTest {
         List<OFMessage> out = f.client(clientSyn());
 
         BindingSpec spec = ordinary(v == OFVersion.OF_13 ? TRANSITORY : ESTABLISHED);
-        assertMessages(concat(f.c.installBinding(spec, v == OFVersion.OF_13),
+        assertMessages(concat(f.c.installBinding(spec, v == OFVersion.OF_13 ? HandshakeReport.INBOUND : HandshakeReport.NONE),
                 f.c.forwardOutbound(spec, PacketRef.unbuffered(P1, syn))), out);
         assertEquals(spec, f.binding(CONTROL).spec());
         assertEquals(0, f.h.counter("alg.ftp.control_opened"));
@@ -154,7 +156,10 @@ class FtpAlgControlTest {
         EngineHarness.Switched s = f.h.switchReceives(OUT, serverSynAck().frame());
         assertEquals(1, s.result().only().port());
         if (v == OFVersion.OF_13) {
-            assertMessages(f.c.installBinding(ordinary(ESTABLISHED)), s.messages());
+            List<OFMessage> want = new ArrayList<>();
+            want.add(f.c.reinstallOutbound(ordinary(ESTABLISHED)));
+            want.addAll(f.c.removeHandshake(ordinary(ESTABLISHED), HandshakeReport.INBOUND));
+            assertMessages(want, s.messages());
         } else {
             assertEquals(List.of(), s.messages());
         }

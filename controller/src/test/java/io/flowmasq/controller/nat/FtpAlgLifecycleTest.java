@@ -36,6 +36,7 @@ import io.flowmasq.controller.nat.BindingListener.RemovalReason;
 import io.flowmasq.controller.nat.RecordingListener.Removed;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.RemoteFilter;
@@ -55,12 +56,17 @@ class FtpAlgLifecycleTest {
     private static final long S = SERVER_ISN + 1;
     private static final long IDLE_MS = ESTABLISHED * 1000L;
 
-    /** PORT for 40001 (binding 2); on OF1.3 {@code used}: the server connects and the switch reports it. */
+    /**
+     * PORT for 40001 (binding 2); on OF1.3 {@code used}: the server connects, the client answers and the switch
+     * reports the answer.
+     */
     private static Binding activeChild(FtpAlgFixture f, boolean used) {
         f.client(fromClient(C, S, ACK | PSH, port(CLIENT, 40001)));
         if (used) {
             f.h.switchReceives(OUT, new TcpFrames.Spec(ROUTER, GW_OUT, SERVER, 20, PUBLIC, 40001, 64, new byte[0],
                     555_000, 0, SYN, new byte[0], new byte[0]).frame());
+            f.h.switchReceives(P1, new TcpFrames.Spec(H1, GW_IN, CLIENT, 40001, SERVER, 20, 64, new byte[0],
+                    1, 555_001, SYN | ACK, new byte[0], new byte[0]).frame());
         }
         f.listener.take();
         return f.binding(2);
@@ -281,7 +287,7 @@ class FtpAlgLifecycleTest {
 
         long c = C + port(CLIENT, 40001).length();
         List<OFMessage> out = f.client(fromClient(c, S, ACK | PSH, port(CLIENT, 40002)));
-        assertMessages(concat(f.c.installBinding(expectationSpec(3, 40002), true),
+        assertMessages(concat(f.c.installBinding(expectationSpec(3, 40002), HandshakeReport.OUTBOUND),
                 f.sentOut(toServer(c + 2, S, ACK | PSH, "PORT 203,0,113,1,156,66\r\n"))), out);
         assertEquals(0, f.h.counter("alg.ftp.expectation_withdrawn"));
         assertEquals(List.of(3L), f.h.engine.algChildren(f.h.now).get(CONTROL).stream().map(AlgChild::bindingId)

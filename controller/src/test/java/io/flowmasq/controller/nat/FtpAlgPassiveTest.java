@@ -31,10 +31,12 @@ import io.flowmasq.controller.alg.ftp.TcpFrames;
 import io.flowmasq.controller.config.Filtering;
 import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Endpoint;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.RemoteFilter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -42,6 +44,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.projectfloodlight.openflow.protocol.OFMessage;
 import org.projectfloodlight.openflow.protocol.OFVersion;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -99,7 +102,7 @@ class FtpAlgPassiveTest {
         byte[] syn = dataSyn(H1, CLIENT, 40002, SERVER, 50000);
         EngineHarness.Switched s = f.h.switchReceives(P1, syn);
         BindingSpec data = dataSpec(f, filtering, 2, 40002, 50000);
-        assertMessages(concat(f.c.installBinding(data, f.of13()), f.c.forwardOutbound(data,
+        assertMessages(concat(f.c.installBinding(data, f.of13() ? HandshakeReport.INBOUND : HandshakeReport.NONE), f.c.forwardOutbound(data,
                 PacketRef.unbuffered(P1, syn))), s.messages(), "the ordinary binding of a first packet");
         assertEquals(data, f.binding(2).spec());
         assertEquals(1, f.h.counter("alg.ftp.passive_data"));
@@ -113,7 +116,10 @@ class FtpAlgPassiveTest {
         EngineHarness.Switched answer = f.h.switchReceives(OUT, synAck);
         assertEquals(1, answer.result().only().port());
         if (f.of13()) {
-            assertMessages(f.c.installBinding(data.withIdleTimeout(ESTABLISHED)), answer.messages());
+            List<OFMessage> want = new ArrayList<>();
+            want.add(f.c.reinstallOutbound(data.withIdleTimeout(ESTABLISHED)));
+            want.addAll(f.c.removeHandshake(data, HandshakeReport.INBOUND));
+            assertMessages(want, answer.messages());
         }
         assertEquals(Map.of(CONTROL, List.of(child)), f.h.engine.algChildren(f.h.now));
         assertEquals(2, f.h.engine.bindings().size());
@@ -130,7 +136,7 @@ class FtpAlgPassiveTest {
         byte[] syn = dataSyn(H1, CLIENT, 40003, SERVER, 50001);
         EngineHarness.Switched s = f.h.switchReceives(P1, syn);
         BindingSpec data = dataSpec(f, Filtering.ENDPOINT_INDEPENDENT, 2, 40003, 50001);
-        assertMessages(concat(f.c.installBinding(data, f.of13()), f.c.forwardOutbound(data,
+        assertMessages(concat(f.c.installBinding(data, f.of13() ? HandshakeReport.INBOUND : HandshakeReport.NONE), f.c.forwardOutbound(data,
                 PacketRef.unbuffered(P1, syn))), s.messages());
         assertEquals(Map.of(CONTROL, List.of(new AlgChild("ftp-data", Endpoint.of(CLIENT, 40003),
                 Endpoint.of(PUBLIC, 40003), SERVER + ":50001", -1, 2))), f.h.engine.algChildren(f.h.now));

@@ -18,6 +18,7 @@ import io.flowmasq.controller.packet.SynFramesForTest;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
 import io.flowmasq.flowcompiler.HairpinSpec;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Protocol;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ class MssClampTest {
     private static List<OFMessage> firstPacketAnswer(EngineHarness h, byte[] sent) {
         Binding b = h.engine.bindings().byInside(Protocol.TCP, Endpoint.of("10.0.0.11", 40000)).orElseThrow();
         FlowCompiler c = FlowCompiler.forFactory(h.factory);
-        List<OFMessage> want = new ArrayList<>(c.installBinding(b.spec(), b.state() == BindingState.TRANSITORY));
+        List<OFMessage> want = new ArrayList<>(c.installBinding(b.spec(), b.state() == BindingState.TRANSITORY ? HandshakeReport.INBOUND : HandshakeReport.NONE));
         want.add(c.forwardOutbound(b.spec(), PacketRef.unbuffered(P1, sent)));
         return Xids.zeroed(want);
     }
@@ -193,7 +194,7 @@ class MssClampTest {
         FlowCompiler c = FlowCompiler.forFactory(h.factory);
         HairpinSpec spec = new HairpinSpec(1, sender.spec(), target.spec());
         List<OFMessage> want = new ArrayList<>(
-                c.installBinding(sender.spec(), sender.state() == BindingState.TRANSITORY));
+                c.installBinding(sender.spec(), sender.state() == BindingState.TRANSITORY ? HandshakeReport.INBOUND : HandshakeReport.NONE));
         want.addAll(c.installHairpin(spec));
         byte[] clamped = SynFramesForTest.segment(H1, GW_IN, "10.0.0.11", 5000, "203.0.113.1", 8080, SYN,
                 linuxOptions(1360));

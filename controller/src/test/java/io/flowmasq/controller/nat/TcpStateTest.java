@@ -16,6 +16,7 @@ import io.flowmasq.flowcompiler.BindingSpec;
 import io.flowmasq.flowcompiler.Cookies;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.HandshakeReport;
 import io.flowmasq.flowcompiler.L2Hop;
 import io.flowmasq.flowcompiler.PacketRef;
 import io.flowmasq.flowcompiler.Priorities;
@@ -79,7 +80,7 @@ class TcpStateTest {
     }
 
     @Test
-    void newTcpBindingIsTransitoryAndItsInboundFlowReportsTheFirstAnswer() {
+    void newTcpBindingIsTransitoryAndItsHandshakeFlowReportsTheSynAck() {
         EngineHarness h = new EngineHarness(OFVersion.OF_13).connected();
         byte[] syn = fromH1(TcpFlags.SYN);
         EngineHarness.Switched s = h.switchReceives(P1, syn);
@@ -87,9 +88,15 @@ class TcpStateTest {
         assertEquals(Priorities.BINDING, flow(h, syn, P1).priority(), "the next SYN takes the binding's flow");
 
         FlowCompiler c = FlowCompiler.forFactory(h.factory);
-        List<OFMessage> want = new ArrayList<>(c.installBinding(spec(240), true));
+        List<OFMessage> want = new ArrayList<>(c.installBinding(spec(240), HandshakeReport.INBOUND));
         want.add(c.forwardOutbound(spec(240), PacketRef.unbuffered(P1, syn)));
         assertEquals(Xids.zeroed(want), Xids.zeroed(s.messages()));
+        assertEquals(Priorities.TCP_HANDSHAKE, flow(h, toPublic(TcpFlags.SYN | TcpFlags.ACK), OUT).priority());
+        assertEquals(Priorities.BINDING, flow(h, toPublic(TcpFlags.ACK), OUT).priority(),
+                "data and ACKs take the plain inbound flow");
+        assertFalse(h.switchReceives(OUT, toPublic(TcpFlags.ACK | 0x08)).result().toController(),
+                "a data segment before the SYN-ACK (never in TCP, but whatever comes) is not reported");
+        assertEquals(BindingState.TRANSITORY, binding(h).state());
         assertEquals(BindingState.TRANSITORY, binding(h).state());
         assertEquals(240, binding(h).spec().idleTimeout());
         assertEquals(240, flow(h, fromH1(TcpFlags.ACK), P1).idleTimeout());
@@ -110,13 +117,17 @@ class TcpStateTest {
         assertTrue(r.toController(), "and reports it");
         assertEquals(cookie(), r.cookie());
         FlowCompiler c = FlowCompiler.forFactory(h.factory);
-        assertEquals(Xids.zeroed(c.installBinding(spec(7440))), Xids.zeroed(synAck.messages()),
-                "both flows re-added, no packet-out: the controller only learns");
+        List<OFMessage> want = new ArrayList<>();
+        want.add(c.reinstallOutbound(spec(7440)));
+        want.addAll(c.removeHandshake(spec(240), HandshakeReport.INBOUND));
+        assertEquals(Xids.zeroed(want), Xids.zeroed(synAck.messages()),
+                "outbound re-timed, the handshake flow deleted strictly, no packet-out: the controller only learns");
         assertEquals(BindingState.ESTABLISHED, binding(h).state());
         assertEquals(7440, binding(h).spec().idleTimeout());
         assertEquals(1, h.counter("nat.tcp.established"));
 
-        // Both flows still translate; the inbound one no longer copies to the controller.
+        // Both flows still translate; a retransmitted SYN-ACK no longer goes up.
+        assertFalse(h.switchReceives(OUT, toPublic(TcpFlags.SYN | TcpFlags.ACK)).result().toController());
         SimResult in = h.switchReceives(OUT, toPublic(TcpFlags.ACK)).result();
         assertEquals(1, in.only().port());
         assertFalse(in.toController());
@@ -131,7 +142,8 @@ class TcpStateTest {
     @Test
     void aLateReportChangesNothing() {
         EngineHarness h = established();
-        List<OFMessage> late = h.engine.onPacketIn(h.buildPacketIn(OUT, toPublic(TcpFlags.ACK),
+        // a retransmitted SYN-ACK the handshake flow sent before the switch applied its delete
+        List<OFMessage> late = h.engine.onPacketIn(h.buildPacketIn(OUT, toPublic(TcpFlags.SYN | TcpFlags.ACK),
                 OFBufferId.NO_BUFFER, U64.of(cookie())), h.now);
         assertEquals(List.of(), late, "the switch already forwarded it");
         assertEquals(1, h.counter("nat.tcp.late_report"));
@@ -139,19 +151,21 @@ class TcpStateTest {
     }
 
     @Test
-    void onlyCopiesFromAnInboundFlowAreReportsNotPacketsABindingFlowPuntsForAnotherReason() {
+    void onlySynAckCopiesAreReportsNotPacketsABindingFlowPuntsForAnotherReason() {
         EngineHarness h = new EngineHarness(OFVersion.OF_13).connected();
         h.switchReceives(P1, fromH1(TcpFlags.SYN));
         OFPacketIn ttlExpired = h.factory.buildPacketIn().setBufferId(OFBufferId.NO_BUFFER)
                 .setReason(OFPacketInReason.INVALID_TTL).setTableId(TableId.ZERO).setCookie(U64.of(cookie()))
                 .setMatch(h.factory.buildMatch().setExact(MatchField.IN_PORT, OUT).build())
-                .setData(toPublic(TcpFlags.ACK)).setTotalLen(54).build();
+                .setData(toPublic(TcpFlags.SYN | TcpFlags.ACK)).setTotalLen(54).build();
         h.engine.onPacketIn(ttlExpired, h.now);
         assertEquals(BindingState.TRANSITORY, binding(h).state(), "not taken for the peer's answer");
         assertEquals(0, h.counter("nat.tcp.established") + h.counter("nat.tcp.late_report"));
-        // A copy arriving on an inside port is no report either (inbound flows start on the outside port).
+        // A copy that is not a SYN-ACK is no report either, from either side (no handshake flow sends one).
         h.engine.onPacketIn(h.buildPacketIn(P1, fromH1(TcpFlags.ACK), OFBufferId.NO_BUFFER, U64.of(cookie())), h.now);
+        h.engine.onPacketIn(h.buildPacketIn(OUT, toPublic(TcpFlags.ACK), OFBufferId.NO_BUFFER, U64.of(cookie())), h.now);
         assertEquals(BindingState.TRANSITORY, binding(h).state());
+        assertEquals(0, h.counter("nat.tcp.established") + h.counter("nat.tcp.late_report"));
     }
 
     @Test
@@ -209,17 +223,22 @@ class TcpStateTest {
     }
 
     @Test
-    void rstBeforeTheHandshakeStopsTheReportsToo() {
+    void rstBeforeTheHandshakeDeletesTheHandshakeFlow() {
         EngineHarness h = new EngineHarness(OFVersion.OF_13).connected();
         h.switchReceives(P1, fromH1(TcpFlags.SYN));
         byte[] rst = toPublic(TcpFlags.RST | TcpFlags.ACK);
         EngineHarness.Switched s = h.switchReceives(OUT, rst);
         FlowCompiler c = FlowCompiler.forFactory(h.factory);
-        List<OFMessage> want = new ArrayList<>(c.installBinding(spec(240)));
+        List<OFMessage> want = new ArrayList<>();
+        want.add(c.reinstallOutbound(spec(240)));
+        // the binding does not record which direction answers: both directions' handshake flows, strictly
+        want.addAll(c.removeHandshake(spec(240), HandshakeReport.INBOUND));
+        want.addAll(c.removeHandshake(spec(240), HandshakeReport.OUTBOUND));
         want.add(c.forwardInbound(spec(240), PacketRef.unbuffered(OUT, rst)));
         assertEquals(Xids.zeroed(want), Xids.zeroed(s.messages()));
         assertEquals(BindingState.CLOSING, binding(h).state());
-        SimResult later = h.switchReceives(OUT, toPublic(TcpFlags.ACK)).result();
+        assertEquals(2, h.table.entriesWithCookie(cookie()).size(), "the handshake flow is gone");
+        SimResult later = h.switchReceives(OUT, toPublic(TcpFlags.SYN | TcpFlags.ACK)).result();
         assertFalse(later.toController(), "a closing binding is never established by a late answer");
         assertEquals(BindingState.CLOSING, binding(h).state());
     }

@@ -44,7 +44,11 @@ public final class FlowTableSimulator {
             add((OFFlowAdd) message);
         } else if (message instanceof OFFlowDeleteStrict) {
             OFFlowDeleteStrict d = (OFFlowDeleteStrict) message;
-            entries.removeIf(e -> e.priority == d.getPriority() && e.match.equals(d.getMatch()));
+            // OF1.1 and later: the cookie mask narrows a strict delete too
+            long mask = d.getVersion() == OFVersion.OF_10 ? 0 : d.getCookieMask().getValue();
+            long want = d.getVersion() == OFVersion.OF_10 ? 0 : d.getCookie().getValue() & mask;
+            entries.removeIf(e -> e.priority == d.getPriority() && e.match.equals(d.getMatch())
+                    && (e.cookie & mask) == want);
         } else if (message instanceof OFFlowDelete) {
             delete((OFFlowDelete) message);
         }
