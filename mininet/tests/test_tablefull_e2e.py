@@ -4,7 +4,10 @@ The bridge's table 0 gets an OVS ``Flow_Table`` row with ``flow_limit=1000``
 and ``overflow_policy=refuse``, so the switch answers a flow-mod beyond the
 limit with FLOW_MOD_FAILED/TABLE_FULL (OF1.0: ALL_TABLES_FULL), as a TCAM
 does. Long-lived TCP connections from h1 and h2 to an echo server on ext fill
-it (two flows per binding), and a few more are opened past the limit. Then:
+it (two flows per binding; on OpenFlow 1.3 a third, the handshake report flow,
+while a binding's handshake is in progress: the last binding that fits gets its
+two flows and, its report flow refused, is kept as established), and a few
+more are opened past the limit. Then:
 
 - exactly the connections past the limit failed, each with EHOSTUNREACH ("No
   route to host": the ICMP admin-prohibited the controller sends about the

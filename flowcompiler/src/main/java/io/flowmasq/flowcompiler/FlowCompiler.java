@@ -277,7 +277,7 @@ public final class FlowCompiler {
 
     /**
      * As {@link #installBinding(BindingSpec)}; unless {@code report} is {@link HandshakeReport#NONE}, a third
-     * flow first: the handshake report flow ({@link #handshakeFlow}), which forwards the binding's SYN-ACK as
+     * flow last: the handshake report flow ({@link #handshakeFlow}), which forwards the binding's SYN-ACK as
      * the binding's flow would and copies it to the controller. The binding's own flows never carry a controller
      * action, so established data stays on the switch's fast path even while Open vSwitch's datapath cache still
      * holds the report flow's actions. Only where {@link #supportsTcpFlags()}.
@@ -286,8 +286,10 @@ public final class FlowCompiler {
         if (report == HandshakeReport.NONE) {
             return installBinding(b);
         }
+        // Last, so that a table with room for two more flows takes the binding whole and refuses only
+        // this one (isHandshakeFlowMod): the binding then goes on without its report, never half-installed.
         List<OFMessage> binding = installBinding(b);
-        return List.of(handshakeFlow(b, report), binding.get(0), binding.get(1));
+        return List.of(binding.get(0), binding.get(1), handshakeFlow(b, report));
     }
 
     /**
@@ -373,6 +375,21 @@ public final class FlowCompiler {
     public static boolean isTableFull(OFErrorMsg error) {
         return error instanceof OFFlowModFailedErrorMsg f
                 && (f.getCode() == OFFlowModFailedCode.TABLE_FULL || f.getCode() == OFFlowModFailedCode.ALL_TABLES_FULL);
+    }
+
+    /**
+     * Whether the flow-mod an error reply quotes is a handshake report flow ({@link #handshakeFlow}): its
+     * priority, read at its fixed offset (OF1.3: after the cookie, cookie mask, table, command and the two
+     * timeouts), inside the 64 bytes switches quote. Always false where there are no such flows.
+     */
+    public boolean isHandshakeFlowMod(OFErrorMsg error) {
+        byte[] quoted = error.getData() == null ? new byte[0] : error.getData().getData();
+        int offset = dialect.flowModCookieOffset() + 22;
+        if (!dialect.supportsTcpFlags() || quoted.length < offset + 2
+                || quoted[0] != (byte) factory.getVersion().getWireVersion() || quoted[1] != FLOW_MOD_TYPE) {
+            return false;
+        }
+        return (((quoted[offset] & 0xff) << 8) | (quoted[offset + 1] & 0xff)) == Priorities.TCP_HANDSHAKE;
     }
 
     /**

@@ -103,8 +103,8 @@ class FlowDecompilerTest {
         BindingSpec transitory = TCP.withIdleTimeout(240);
         List<OFMessage> flows = c.installBinding(transitory, HandshakeReport.INBOUND);
         assertEquals(3, flows.size());
-        assertEquals(transitory, roundTrip(flows.subList(1, 3), TCP.id(), BindingHalf.Flavour.PLAIN));
-        InstalledFlow handshake = FlowDecompiler.decompile(entry(flows.get(0), 10, 1, 60));
+        assertEquals(transitory, roundTrip(flows.subList(0, 2), TCP.id(), BindingHalf.Flavour.PLAIN));
+        InstalledFlow handshake = FlowDecompiler.decompile(entry(flows.get(2), 10, 1, 60));
         assertEquals(InstalledFlow.Kind.BINDING, handshake.kind());
         assertEquals(TCP.id(), handshake.id());
         assertEquals(Priorities.TCP_HANDSHAKE, handshake.priority());
@@ -121,8 +121,8 @@ class FlowDecompilerTest {
         BindingSpec session = TCP.withRemote(new RemoteFilter(IPv4Address.of("198.51.100.7"), 40123))
                 .withIdleTimeout(240);
         List<OFMessage> flows = c.installBinding(session, HandshakeReport.OUTBOUND);
-        assertEquals(session, roundTrip(flows.subList(1, 3), TCP.id(), BindingHalf.Flavour.PLAIN));
-        BindingHalf h = FlowDecompiler.decompile(entry(flows.get(0), 1, 1, 60)).half();
+        assertEquals(session, roundTrip(flows.subList(0, 2), TCP.id(), BindingHalf.Flavour.PLAIN));
+        BindingHalf h = FlowDecompiler.decompile(entry(flows.get(2), 1, 1, 60)).half();
         assertEquals(BindingHalf.Flavour.REPORT, h.flavour());
         assertEquals(BindingHalf.Direction.OUTBOUND, h.direction());
         assertEquals(session.inside(), h.inside());
@@ -134,7 +134,7 @@ class FlowDecompilerTest {
     void aCopyToTheControllerWithoutTheSynAckMatchIsUndecodable() {
         // the reporting inbound flow an older flowmasq installed: rewrite, forward and copy every packet
         FlowCompiler c = NatFixture.compiler(OFVersion.OF_13);
-        OFFlowMod handshake = (OFFlowMod) c.installBinding(TCP, HandshakeReport.INBOUND).get(0);
+        OFFlowMod handshake = (OFFlowMod) c.installBinding(TCP, HandshakeReport.INBOUND).get(2);
         OFMessage copy = handshake.createBuilder().setPriority(Priorities.BINDING)
                 .setMatch(((OFFlowMod) c.installInbound(TCP)).getMatch()).build();
         InstalledFlow f = FlowDecompiler.decompile(entry(copy, 1, 0, 0));

@@ -235,7 +235,8 @@ public final class NatEngine {
      * admin-prohibited about it, or nothing. Existing bindings are never evicted to make room.
      *
      * <p>A binding has two flow-mods and both may fail: the second error finds the binding gone and is
-     * ignored. A binding whose re-added flow (new idle timeout) is refused is given up too, since its
+     * ignored. A refused handshake report flow (OF1.3, sent after the binding's two) refuses nothing: the
+     * binding is kept and made established ({@link TcpStateTracker#onHandshakeFlowRefused}). A binding whose re-added flow (new idle timeout) is refused is given up too, since its
      * flows are no longer what the engine believes; it gets no ICMP, its first packet being long gone.
      * Other errors go to the packet-in meter, which falls back to unmetered flows when the switch refuses it.
      */
@@ -262,6 +263,10 @@ public final class NatEngine {
             return List.of();
         }
         long id = Cookies.bindingId(cookie.get());
+        if (compiler.isHandshakeFlowMod(error)) {
+            // the binding's own flows went in before it: keep the binding, without its report
+            return tcp.onHandshakeFlowRefused(id, now);
+        }
         Optional<Binding> gone = table.remove(id);
         if (gone.isEmpty()) {
             counters.increment("nat.table_full.already_gone"); // its other flow's error, or released meanwhile

@@ -95,6 +95,25 @@ final class TcpStateTracker {
         }
     }
 
+    /**
+     * The switch refused a binding's handshake report flow (flow table full) after taking the binding's own
+     * flows: the binding works, but its SYN-ACK will not be reported. It is made ESTABLISHED at once (the
+     * established timer, as every TCP binding has on OpenFlow 1.0) rather than given up, which would kill a
+     * connection whose flows are in; its FIN or RST still moves it to CLOSING.
+     */
+    List<OFMessage> onHandshakeFlowRefused(long id, long now) {
+        Optional<Binding> found = table.byId(id);
+        counters.increment("nat.table_full.handshake_flow");
+        if (found.isEmpty() || found.get().state() != BindingState.TRANSITORY) {
+            return List.of(); // reported meanwhile, closing, or gone
+        }
+        Binding b = found.get();
+        LOG.debug("switch {}: binding {} tcp {}: handshake report flow refused (table full); established without it",
+                config.name(), b.id(), b.inside());
+        counters.increment("nat.tcp.established");
+        return List.of(compiler.reinstallOutbound(retime(b, BindingState.ESTABLISHED)));
+    }
+
     /** A TCP segment with FIN or RST from an inside host. Never creates a binding. */
     List<OFMessage> onInside(PacketRef ref, Ipv4Packet ip, long now) {
         Optional<Binding> b = table.forOutbound(Protocol.TCP, new Endpoint(ip.src(), ip.srcPort()),

@@ -7,6 +7,7 @@ import static io.flowmasq.controller.nat.EngineHarness.P1;
 import static io.flowmasq.controller.nat.EngineHarness.P2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,7 @@ import io.flowmasq.controller.nat.BindingListener.RemovalReason;
 import io.flowmasq.controller.nat.RecordingListener.Removed;
 import io.flowmasq.flowcompiler.Endpoint;
 import io.flowmasq.flowcompiler.FlowCompiler;
+import io.flowmasq.flowcompiler.Priorities;
 import io.flowmasq.flowcompiler.Protocol;
 import io.flowmasq.flowcompiler.TcpFlags;
 import io.netty.buffer.ByteBuf;
@@ -136,7 +138,7 @@ class TableFullTest {
 
         byte[] first = syn(H1, "10.0.0.11", 40000);
         List<OFFlowAdd> adds = flowAdds(h.packetIn(P1, first));
-        assertEquals(v == OFVersion.OF_13 ? 3 : 2, adds.size(), "(OF1.3: the handshake flow,) inbound and outbound flow");
+        assertEquals(v == OFVersion.OF_13 ? 3 : 2, adds.size(), "inbound and outbound flow (OF1.3: then the handshake flow)");
         Binding refused = tcpBinding(h, "10.0.0.11", 40000);
         assertEquals(40000, refused.external().port(), "the inside port, preserved");
         listener.take();
@@ -309,6 +311,43 @@ class TableFullTest {
         assertEquals(List.of(new Removed(control, RemovalReason.TABLE_FULL, null, f.h.now)),
                 f.listener.take().stream().filter(Removed.class::isInstance).toList());
         assertEquals(1, f.h.counter("nat.binding_refused.table_full"));
+    }
+
+    @Test
+    void aRefusedHandshakeFlowKeepsTheBindingAndEstablishesIt() {
+        EngineHarness h = harness(OFVersion.OF_13);
+        FlowCompiler compiler = FlowCompiler.forFactory(h.factory);
+        List<OFFlowAdd> adds = flowAdds(h.packetIn(P1, syn(H1, "10.0.0.11", 40000)));
+        assertEquals(3, adds.size());
+        assertEquals(Priorities.TCP_HANDSHAKE, adds.get(2).getPriority(), "the handshake flow comes last");
+        Binding b = tcpBinding(h, "10.0.0.11", 40000);
+        assertEquals(BindingState.TRANSITORY, b.state());
+        assertFalse(compiler.isHandshakeFlowMod(tableFull(h.factory, adds.get(0))));
+        assertFalse(compiler.isHandshakeFlowMod(tableFull(h.factory, adds.get(1))));
+        assertTrue(compiler.isHandshakeFlowMod(tableFull(h.factory, adds.get(2))));
+        listener.take();
+
+        List<OFMessage> out = h.engine.onError(tableFull(h.factory, adds.get(2)), h.now);
+
+        Binding kept = h.engine.bindings().byId(b.id()).orElseThrow();
+        assertEquals(BindingState.ESTABLISHED, kept.state(), "its flows are in: kept, without its report");
+        assertEquals(Xids.zeroed(List.of(compiler.reinstallOutbound(kept.spec()))), Xids.zeroed(out),
+                "only the outbound flow re-added with the established timeout; no ICMP, nothing deleted");
+        assertEquals(TimerConfig.RFC.tcpEstablished(), kept.spec().idleTimeout());
+        assertEquals(List.of(), listener.take().stream().filter(Removed.class::isInstance).toList());
+        assertEquals(0, h.counter("nat.binding_refused.table_full"));
+        assertEquals(1, h.counter("nat.table_full.handshake_flow"));
+        // a second such error (e.g. a retried flow-mod) changes nothing
+        assertEquals(List.of(), h.engine.onError(tableFull(h.factory, adds.get(2)), h.now));
+        assertEquals(BindingState.ESTABLISHED, h.engine.bindings().byId(b.id()).orElseThrow().state());
+    }
+
+    @Test
+    void anOpenFlow10QuoteIsNeverTakenForAHandshakeFlow() {
+        EngineHarness h = harness(OFVersion.OF_10);
+        List<OFFlowAdd> adds = flowAdds(h.packetIn(P1, syn(H1, "10.0.0.11", 40000)));
+        FlowCompiler compiler = FlowCompiler.forFactory(h.factory);
+        assertTrue(adds.stream().noneMatch(a -> compiler.isHandshakeFlowMod(tableFull(h.factory, a))));
     }
 
     @Test
