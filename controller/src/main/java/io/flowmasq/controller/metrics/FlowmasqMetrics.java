@@ -222,6 +222,28 @@ public final class FlowmasqMetrics implements MetricsExposition {
     }
 
     /**
+     * A data point resolved through the library on first use and kept. Racing threads may both resolve it; the
+     * library returns the same data point for the same label values, so either result is the one.
+     */
+    private static final class Resolved<T> {
+        private final Supplier<T> resolve;
+        private volatile T value;
+
+        Resolved(Supplier<T> resolve) {
+            this.resolve = resolve;
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                v = resolve.get();
+                value = v;
+            }
+            return v;
+        }
+    }
+
+    /**
      * One switch's data points. Each is resolved through the library on its first event, never before, so a series
      * appears on {@code /metrics} exactly when it would without the cache (at its first event, not as a zero), and
      * is kept: the library returns the same data point for the same label values, so two threads racing to resolve
@@ -229,10 +251,10 @@ public final class FlowmasqMetrics implements MetricsExposition {
      */
     public final class SwitchSeries {
         private final String dpid;
-        private volatile CounterDataPoint packetIn;
-        private volatile CounterDataPoint flowMod;
-        private volatile CounterDataPoint packetOut;
-        private volatile DistributionDataPoint setup;
+        private final Resolved<CounterDataPoint> packetIn;
+        private final Resolved<CounterDataPoint> flowMod;
+        private final Resolved<CounterDataPoint> packetOut;
+        private final Resolved<DistributionDataPoint> setup;
         /** By protocol, then origin / reason (label values from the code: few). */
         private final ConcurrentMap<String, ConcurrentMap<String, CounterDataPoint>> created = new ConcurrentHashMap<>();
         private final ConcurrentMap<String, ConcurrentMap<String, CounterDataPoint>> removed = new ConcurrentHashMap<>();
@@ -244,6 +266,10 @@ public final class FlowmasqMetrics implements MetricsExposition {
 
         private SwitchSeries(String dpid) {
             this.dpid = dpid;
+            this.packetIn = new Resolved<>(() -> packetIns.labelValues(dpid));
+            this.flowMod = new Resolved<>(() -> flowMods.labelValues(dpid));
+            this.packetOut = new Resolved<>(() -> packetOuts.labelValues(dpid));
+            this.setup = new Resolved<>(() -> bindingSetup.labelValues(dpid));
         }
 
         public void bindingCreated(String protocol, String origin) {
@@ -261,39 +287,19 @@ public final class FlowmasqMetrics implements MetricsExposition {
         }
 
         public void packetIn() {
-            CounterDataPoint p = packetIn;
-            if (p == null) {
-                p = packetIns.labelValues(dpid);
-                packetIn = p;
-            }
-            p.inc();
+            packetIn.get().inc();
         }
 
         public void flowMod() {
-            CounterDataPoint p = flowMod;
-            if (p == null) {
-                p = flowMods.labelValues(dpid);
-                flowMod = p;
-            }
-            p.inc();
+            flowMod.get().inc();
         }
 
         public void packetOut() {
-            CounterDataPoint p = packetOut;
-            if (p == null) {
-                p = packetOuts.labelValues(dpid);
-                packetOut = p;
-            }
-            p.inc();
+            packetOut.get().inc();
         }
 
         public void bindingSetupNanos(long nanos) {
-            DistributionDataPoint p = setup;
-            if (p == null) {
-                p = bindingSetup.labelValues(dpid);
-                setup = p;
-            }
-            p.observe(nanos / 1e9);
+            setup.get().observe(nanos / 1e9);
         }
 
         public void switchError(String type) {
