@@ -83,7 +83,15 @@ final class VirtualServerRuntime implements RuleRuntime {
                 form.external()));
         traps.addAll(ctx.flows().virtualServerSynTrap(rule.number(), form.protocol(), ctx.config().outside().port(),
                 form.external()));
-        return ledger.record(RuleCookies.RULE_ENTRY, traps);
+        List<OFMessage> out = new ArrayList<>(ledger.record(RuleCookies.RULE_ENTRY, traps));
+        // Locate the servers now: a client whose chosen server is not located yet loses its SYN to the ARP
+        // (nat.vs.unresolved) and its retransmission goes to the next server in turn.
+        for (RuleForm.RealServer server : form.servers()) {
+            if (ctx.toInside(server.address().address(), now).isEmpty()) {
+                out.addAll(ctx.arpFor(server.address().address()));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -71,6 +71,36 @@ class VirtualServerEngineTest {
         return out;
     }
 
+    /** The target addresses of the ARP requests among the messages (packet-outs of ARP frames). */
+    private static List<String> arpTargets(List<OFMessage> out) {
+        List<String> targets = new ArrayList<>();
+        for (OFMessage m : out) {
+            if (m instanceof OFPacketOut po && po.getData().length >= 42) {
+                ByteBuffer f = ByteBuffer.wrap(po.getData());
+                if (f.getShort(12) == 0x0806 && f.getShort(20) == 1) {
+                    byte[] d = po.getData();
+                    targets.add((d[38] & 0xff) + "." + (d[39] & 0xff) + "." + (d[40] & 0xff) + "." + (d[41] & 0xff));
+                }
+            }
+        }
+        return targets;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
+    void theServersAreLocatedWhenTheRuleStartsSoTheFirstClientsAreNotDropped(OFVersion v) {
+        EngineHarness h = new EngineHarness(v, RuleEngines.config(rules("roundRobin", 1, 1, "")));
+        List<String> asked = arpTargets(h.engine.onConnect(h.now));
+        assertTrue(asked.contains("10.0.0.13") && asked.contains("10.0.0.14"), asked.toString());
+        h.routerAnswersArp();
+        RuleEngines.hostAnswers(h, P4, H3, "10.0.0.13");
+        RuleEngines.hostAnswers(h, P5, H4, "10.0.0.14");
+        // round robin from the very first connection: no SYN lost to a server not yet located
+        assertEquals(Optional.of(H3_80), connect(h, "198.51.100.7", 40000));
+        assertEquals(Optional.of(H4_80), connect(h, "198.51.100.7", 40001));
+        assertEquals(0, h.counter("nat.vs.unresolved"));
+    }
+
     @ParameterizedTest
     @EnumSource(value = OFVersion.class, names = {"OF_10", "OF_13"})
     void weightedThreeToOneOverTenThousandConnections(OFVersion v) {
