@@ -69,6 +69,20 @@ def free_port(address='127.0.0.1'):
         return s.getsockname()[1]
 
 
+def wait_until(predicate, timeout, what, interval=0.2):
+    """Polls ``predicate`` until it returns something true and returns that;
+    after ``timeout`` seconds (with one last try) fails naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError('timed out after %ss waiting for %s'
+                                 % (timeout, what))
+        time.sleep(interval)
+
+
 def unique_switch_name():
     """'fm' + 4 random hex digits: unique per run, short enough for IFNAMSIZ."""
     return 'fm' + secrets.token_hex(2)

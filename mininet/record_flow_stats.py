@@ -203,15 +203,6 @@ def count_flows(msg):
 # --------------------------------------------------------------------------
 # one recording
 
-def wait_for(what, fn, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.3)
-    raise fnet.FlowmasqError('timed out waiting for ' + what)
-
 
 def record(of_version, filtering=None):
     short = {'OpenFlow13': 'of13', 'OpenFlow10': 'of10'}[of_version]
@@ -252,9 +243,10 @@ def record(of_version, filtering=None):
         # OF1.0 has no SYN-ACK report: its TCP bindings never leave the
         # state they were made in, so wait only for them to exist there
         if of_version == 'OpenFlow13':
-            wait_for('the bindings', settled)
+            fnet.wait_until(settled, 15.0, 'the bindings', 0.3)
         else:
-            wait_for('the bindings', lambda: len(fm.bindings()) >= 6)
+            fnet.wait_until(lambda: len(fm.bindings()) >= 6, 15.0,
+                            'the bindings', 0.3)
         time.sleep(1.0)
         before = fm.bindings()
 

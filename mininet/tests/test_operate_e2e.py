@@ -14,7 +14,6 @@ Every test fails (never skips) when something it needs is missing.
 import json
 import os
 import sys
-import time
 
 import pytest
 
@@ -36,17 +35,6 @@ fm = flowmasq_per_version(
     extra_config={'statistics': {'intervalSeconds': 1},
                   'bindingLog': {'path': '@WORKDIR@/' + LOG_NAME,
                                  'maxFileMegabytes': 1, 'maxFiles': 2}})
-
-
-def _wait(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError('timed out after %ss waiting for %s' % (timeout,
-                                                                 what))
 
 
 def _binding_json(fm, inside_port, proto='udp'):
@@ -86,8 +74,9 @@ def test_natctl_lists_deletes_and_the_next_packet_rebinds(fm):
         assert _cookie_flows(fm, old['cookie']), 'no flows with its cookie'
 
         # traffic counters arrive with the next statistics poll (1 s here)
-        got = _wait(lambda: (_binding_json(fm, sport) or [{}])[0]
-                    .get('traffic'), 10, 'flow statistics for the binding')
+        got = fnet.wait_until(lambda: (_binding_json(fm, sport) or [{}])[0]
+                              .get('traffic'), 10,
+                              'flow statistics for the binding')
         assert got['packets_out'] >= 1 and got['packets_in'] >= 1, got
 
         rc, out, err = fm.natctl('delete', old['id'])
@@ -202,10 +191,10 @@ def test_binding_log_records_creation_and_expiry(fm):
         return [r for r in records() if r['event'] == event and
                 r['inside'] == '%s:%d' % (H1_IP, sport)]
 
-    created = _wait(lambda: mine('created'), 10, 'the created record')
+    created = fnet.wait_until(lambda: mine('created'), 10, 'the created record')
     # expiry after the UDP idle timeout, then both FLOW_REMOVED messages
-    removed = _wait(lambda: mine('removed'), UDP_IDLE_TIMEOUT + 20,
-                    'the removed record')
+    removed = fnet.wait_until(lambda: mine('removed'), UDP_IDLE_TIMEOUT + 20,
+                              'the removed record')
     assert created[0]['public'].startswith(OUTSIDE_ADDRESS + ':'), created
     r = removed[0]
     assert r['reason'] == 'idle_timeout', r

@@ -135,18 +135,6 @@ def _get(net, client, url, server, port, timeout=5, local_port=None):
     return body, _hits(net, server, port, since)
 
 
-def _wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            raise AssertionError('timed out after %ss waiting for %s'
-                                 % (timeout, what))
-        time.sleep(0.2)
-
-
 def test_rules_listed_in_config_order(net):
     with diag(net, 'rules listed'):
         rules = net.rules_json()['rules']

@@ -9,14 +9,13 @@ Every test fails (never skips) when something it needs is missing.
 import json
 import os
 import sys
-import time
 
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 '..'))
 
-from flowmasq_net import FlowmasqNet  # noqa: E402
+from flowmasq_net import FlowmasqNet, wait_until  # noqa: E402
 from flowmasq_topo import DPID_COLON, OUTSIDE_ADDRESS  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings('ignore::DeprecationWarning')
@@ -40,17 +39,6 @@ def net():
         pytest.fail('could not bring up flowmasq: %s' % e, pytrace=False)
     yield n
     n.stop()
-
-
-def _wait(predicate, timeout, what):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError('timed out after %ss waiting for %s' % (timeout,
-                                                                 what))
 
 
 def _chain(net):
@@ -81,16 +69,16 @@ def test_a_runtime_rule_and_its_deletion_survive_restarts(net):
         assert status == 201, (status, body)
         assert body['saved'] is True and 'saveError' not in body, body
         assert _file_ids(net)[DPID_COLON][0] == 'h1-web'
-        assert _wait(lambda: _answers(net) == 'h1\n', 15,
-                     'the forward to answer before the restart')
+        assert wait_until(lambda: _answers(net) == 'h1\n', 15,
+                          'the forward to answer before the restart')
         before = _chain(net)
         assert before[0][0] == 'h1-web' and before[0][2] == 1, before
 
         net.kill_controller()
         net.restart_controller()
         assert _chain(net) == before
-        assert _wait(lambda: _answers(net) == 'h1\n', 15,
-                     'the forward to answer after the restart')
+        assert wait_until(lambda: _answers(net) == 'h1\n', 15,
+                          'the forward to answer after the restart')
         log = net.log_path.read_text()
         assert 'rule(s) from %s' % rules_file in log, log[-3000:]
 

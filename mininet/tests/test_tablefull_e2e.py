@@ -259,9 +259,8 @@ def test_table_full_refuses_exactly_the_new_bindings(fm):
     # the first connection opened hard on the heels of the last one that fit
     # got through although the switch refused both its flows (seen on OF1.0
     # before the handshake flows existed; not understood yet).
-    deadline = time.monotonic() + 10
-    while len(tcp_bindings(net)) < room and time.monotonic() < deadline:
-        time.sleep(0.1)
+    fnet.wait_until(lambda: len(tcp_bindings(net)) >= room, 10,
+                    '%d bindings listed' % room, 0.1)
     past = h2.ask('open %d' % PAST_LIMIT)
     ok = len(first['ok']) + len(second['ok']) + len(past['ok'])
     failed = second['failed'] + past['failed']
