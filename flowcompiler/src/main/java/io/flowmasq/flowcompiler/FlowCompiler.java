@@ -289,7 +289,9 @@ public final class FlowCompiler {
         // Last, so that a table with room for two more flows takes the binding whole and refuses only
         // this one (isHandshakeFlowMod): the binding then goes on without its report, never half-installed.
         List<OFMessage> binding = installBinding(b);
-        return List.of(binding.get(0), binding.get(1), handshakeFlow(b, report));
+        // the handshake flow narrows the match just built for the binding's flow in its direction
+        Match plain = ((OFFlowMod) binding.get(report == HandshakeReport.INBOUND ? 0 : 1)).getMatch();
+        return List.of(binding.get(0), binding.get(1), handshakeFlow(b, report, plain));
     }
 
     /**
@@ -301,11 +303,15 @@ public final class FlowCompiler {
      * its end is not the binding's.
      */
     public OFMessage handshakeFlow(BindingSpec b, HandshakeReport report) {
-        requireTcpFlags();
+        return handshakeFlow(b, report, plainMatch(b, report));
+    }
+
+    private OFMessage handshakeFlow(BindingSpec b, HandshakeReport report, Match plain) {
+        requireHandshake(b, report);
         boolean inbound = report == HandshakeReport.INBOUND;
         List<OFAction> actions = new ArrayList<>(inbound ? inboundActions(b) : outboundActions(b));
         actions.add(factory.actions().output(OFPort.CONTROLLER, CONTROLLER_MAX_LEN));
-        return dialect.add(handshakeMatch(b, report), actions, handshakeStamp(b));
+        return dialect.add(dialect.withTcpFlags(plain, TcpFlags.SYN | TcpFlags.ACK), actions, handshakeStamp(b));
     }
 
     /**
@@ -313,20 +319,25 @@ public final class FlowCompiler {
      * the binding's exact cookie (OF1.3), since a cookie delete would take the binding's own flows too.
      */
     public List<OFMessage> removeHandshake(BindingSpec b, HandshakeReport report) {
-        requireTcpFlags();
-        return dialect.deleteStrict(handshakeStamp(b), List.of(handshakeMatch(b, report)));
+        return dialect.deleteStrict(handshakeStamp(b),
+                List.of(dialect.withTcpFlags(plainMatch(b, report), TcpFlags.SYN | TcpFlags.ACK)));
     }
 
-    private Match handshakeMatch(BindingSpec b, HandshakeReport report) {
-        if (report == HandshakeReport.NONE || b.protocol() != Protocol.TCP) {
-            throw new IllegalArgumentException("no handshake report flow for " + report + " " + b.protocol());
-        }
-        Match plain = report == HandshakeReport.INBOUND ? inboundMatch(b) : outboundMatch(b);
-        return dialect.withTcpFlags(plain, TcpFlags.SYN | TcpFlags.ACK);
+    /** The match of the binding's flow in direction {@code report}, which its handshake flow narrows. */
+    private Match plainMatch(BindingSpec b, HandshakeReport report) {
+        requireHandshake(b, report);
+        return report == HandshakeReport.INBOUND ? inboundMatch(b) : outboundMatch(b);
     }
 
     private static FlowStamp handshakeStamp(BindingSpec b) {
         return new FlowStamp(Cookies.binding(b.id()), Priorities.TCP_HANDSHAKE, b.idleTimeout(), false);
+    }
+
+    private void requireHandshake(BindingSpec b, HandshakeReport report) {
+        requireTcpFlags();
+        if (report == HandshakeReport.NONE || b.protocol() != Protocol.TCP) {
+            throw new IllegalArgumentException("no handshake report flow for " + report + " " + b.protocol());
+        }
     }
 
     private void requireTcpFlags() {

@@ -14,6 +14,7 @@ import org.projectfloodlight.openflow.protocol.action.OFAction;
 import org.projectfloodlight.openflow.protocol.instruction.OFInstruction;
 import org.projectfloodlight.openflow.protocol.match.Match;
 import org.projectfloodlight.openflow.protocol.match.MatchField;
+import org.projectfloodlight.openflow.protocol.oxm.OFOxm;
 import org.projectfloodlight.openflow.protocol.oxm.OFOxms;
 import org.projectfloodlight.openflow.types.IPv4Address;
 import org.projectfloodlight.openflow.types.MacAddress;
@@ -122,12 +123,17 @@ final class Of13Dialect implements Dialect {
         return match.setMasked(MatchField.OVS_TCP_FLAGS, U16.of(flag), U16.of(flag));
     }
 
-    /** On the OXM list itself: a Match.Builder made from a built match would rebuild the list per field. */
+    /**
+     * On the OXM list itself, as {@link ExactMatch#oxm} builds it: a Match.Builder made from a built match would
+     * rebuild the list per field, an OFOxmList.Builder add an EnumMap over all match fields (a new TCP binding's
+     * handshake flow is made on the packet-in path).
+     */
     @Override
     public Match withTcpFlags(Match match, int flags) {
-        OFOxmList.Builder list = ((OFMatchV3) match).getOxmList().createBuilder();
-        list.set(oxms.ovsTcpFlagsMasked(U16.of(flags), U16.of(flags)));
-        return factory.buildMatchV3().setOxmList(list.build()).build();
+        List<OFOxm<?>> list = new ArrayList<>(8);
+        ((OFMatchV3) match).getOxmList().forEach(list::add);
+        list.add(oxms.ovsTcpFlagsMasked(U16.of(flags), U16.of(flags)));
+        return factory.buildMatchV3().setOxmList(OFOxmList.ofList(list)).build();
     }
 
     @Override
