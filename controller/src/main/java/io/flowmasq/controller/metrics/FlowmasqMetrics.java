@@ -175,28 +175,6 @@ public final class FlowmasqMetrics implements MetricsExposition {
         forSwitch(dpid).bindingRemoved(protocol, reason);
     }
 
-    /** {@code reason}: e.g. ports_exhausted, session_limit, table_full (the switch had no room for the flows). */
-    public void allocationRefused(String dpid, String reason) {
-        forSwitch(dpid).allocationRefused(reason);
-    }
-
-    public void packetIn(String dpid) {
-        forSwitch(dpid).packetIn();
-    }
-
-    public void flowMod(String dpid) {
-        forSwitch(dpid).flowMod();
-    }
-
-    public void packetOut(String dpid) {
-        forSwitch(dpid).packetOut();
-    }
-
-    /** Takes nanoseconds because the engine measures with {@link System#nanoTime()}. */
-    public void bindingSetupNanos(String dpid, long nanos) {
-        forSwitch(dpid).bindingSetupNanos(nanos);
-    }
-
     public void algRewrite(String alg, String command) {
         algRewrites.labelValues(label(alg), label(command)).inc();
     }
@@ -204,21 +182,6 @@ public final class FlowmasqMetrics implements MetricsExposition {
     /** {@code type}: the OpenFlow error type name, e.g. FLOW_MOD_FAILED. */
     public void switchError(String dpid, String type) {
         forSwitch(dpid).switchError(type);
-    }
-
-    public void malformedPacket(String dpid, String kind) {
-        forSwitch(dpid).malformedPacket(kind);
-    }
-
-    /**
-     * Bridge for the engine's {@code CounterSink} names, so today's {@code counters.increment("nat.…")} calls reach
-     * Prometheus without being rewritten: "nat.packet_in" → packet_ins; "nat.refused.X" → allocation_refusals{reason=X};
-     * "nat.malformed.X" → malformed_packets{kind=X}; "openflow.error.X" → switch_errors{type=X}; any other name →
-     * flowmasq_events_total{event=name}. The names are a fixed set in code, so the event label stays bounded.
-     * Events that need more labels than the name carries (binding created/removed) should use their own method.
-     */
-    public void increment(String dpid, String name) {
-        forSwitch(dpid).increment(name);
     }
 
     /**
@@ -282,6 +245,7 @@ public final class FlowmasqMetrics implements MetricsExposition {
             child(removed, label(protocol), r, bindingsRemoved).inc();
         }
 
+        /** {@code reason}: e.g. ports_exhausted, session_limit, table_full (the switch had no room for the flows). */
         public void allocationRefused(String reason) {
             child(refused, label(reason), allocationRefusals).inc();
         }
@@ -298,6 +262,7 @@ public final class FlowmasqMetrics implements MetricsExposition {
             packetOut.get().inc();
         }
 
+        /** Takes nanoseconds because the engine measures with {@link System#nanoTime()}. */
         public void bindingSetupNanos(long nanos) {
             setup.get().observe(nanos / 1e9);
         }
@@ -310,7 +275,15 @@ public final class FlowmasqMetrics implements MetricsExposition {
             child(malformed, label(kind), malformedPackets).inc();
         }
 
-        /** {@link FlowmasqMetrics#increment} for this switch: one map lookup per event once its name was seen. */
+        /**
+         * Bridge for the engine's {@code CounterSink} names, so today's {@code counters.increment("nat.…")}
+         * calls reach Prometheus without being rewritten: "nat.packet_in" → packet_ins; "nat.refused.X" →
+         * allocation_refusals{reason=X}; "nat.malformed.X" → malformed_packets{kind=X}; "openflow.error.X" →
+         * switch_errors{type=X}; any other name → flowmasq_events_total{event=name}. The names are a fixed set in
+         * code, so the event label stays bounded. Events that need more labels than the name carries (binding
+         * created/removed) should use their own method.
+         * One map lookup per event once its name was seen.
+         */
         public void increment(String name) {
             if (name == null) {
                 events.labelValues(dpid, UNKNOWN).inc();

@@ -37,14 +37,14 @@ class FlowmasqMetricsTest {
         metrics.bindingCreated(S1, "tcp", "dynamic");
         metrics.bindingCreated(S2, "udp", "static");
         metrics.bindingRemoved(S1, "tcp", "idle_timeout");
-        metrics.allocationRefused(S1, "ports_exhausted");
-        metrics.packetIn(S1);
-        metrics.flowMod(S1);
-        metrics.flowMod(S1);
-        metrics.packetOut(S1);
+        metrics.forSwitch(S1).allocationRefused("ports_exhausted");
+        metrics.forSwitch(S1).packetIn();
+        metrics.forSwitch(S1).flowMod();
+        metrics.forSwitch(S1).flowMod();
+        metrics.forSwitch(S1).packetOut();
         metrics.algRewrite("ftp", "PORT");
         metrics.switchError(S2, "FLOW_MOD_FAILED");
-        metrics.malformedPacket(S1, "bad_ihl");
+        metrics.forSwitch(S1).malformedPacket("bad_ihl");
 
         assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.contentType(TEXT));
         List<String> lines = scrape(TEXT);
@@ -90,7 +90,7 @@ class FlowmasqMetricsTest {
     @Test
     void aBindingTheSwitchHadNoRoomForHasItsOwnReasons() throws IOException {
         metrics.bindingRemoved(S1, "tcp", "table_full");
-        metrics.allocationRefused(S1, "table_full");
+        metrics.forSwitch(S1).allocationRefused("table_full");
         List<String> lines = scrape(TEXT);
         assertTrue(lines.contains(
                 "flowmasq_bindings_removed_total{protocol=\"tcp\",reason=\"table_full\",switch=\"" + S1 + "\"} 1.0"));
@@ -100,8 +100,8 @@ class FlowmasqMetricsTest {
 
     @Test
     void histogramHasClassicBucketsFromTenMicroseconds() throws IOException {
-        metrics.bindingSetupNanos(S1, 30_000);     // 30 µs
-        metrics.bindingSetupNanos(S1, 2_000_000);  // 2 ms
+        metrics.forSwitch(S1).bindingSetupNanos(30_000);     // 30 µs
+        metrics.forSwitch(S1).bindingSetupNanos(2_000_000);  // 2 ms
         List<String> lines = scrape(TEXT);
         String sw = "switch=\"" + S1 + "\"";
         assertTrue(lines.contains("# TYPE flowmasq_binding_setup_seconds histogram"));
@@ -136,14 +136,14 @@ class FlowmasqMetricsTest {
 
     @Test
     void counterSinkNamesMapOntoLabelledMetrics() throws IOException {
-        metrics.increment(S1, "nat.packet_in");
-        metrics.increment(S1, "nat.packet_in.existing_binding");
-        metrics.increment(S1, "nat.refused.ports_exhausted");
-        metrics.increment(S1, "nat.malformed.bad_ihl");
-        metrics.increment(S1, "openflow.error.FLOW_MOD_FAILED");
-        metrics.increment(S1, "nat.icmp.echo_out");
-        metrics.increment(S1, "nat.icmp.echo_out");
-        metrics.increment(null, "nat.refused.");
+        metrics.forSwitch(S1).increment("nat.packet_in");
+        metrics.forSwitch(S1).increment("nat.packet_in.existing_binding");
+        metrics.forSwitch(S1).increment("nat.refused.ports_exhausted");
+        metrics.forSwitch(S1).increment("nat.malformed.bad_ihl");
+        metrics.forSwitch(S1).increment("openflow.error.FLOW_MOD_FAILED");
+        metrics.forSwitch(S1).increment("nat.icmp.echo_out");
+        metrics.forSwitch(S1).increment("nat.icmp.echo_out");
+        metrics.forSwitch(null).increment("nat.refused.");
         List<String> lines = scrape(TEXT);
         String sw = "switch=\"" + S1 + "\"";
         assertTrue(lines.contains("flowmasq_packet_ins_total{" + sw + "} 1.0"), lines::toString);
@@ -173,8 +173,8 @@ class FlowmasqMetricsTest {
             s1.increment("nat.refused.ports_exhausted");
             s1.bindingSetupNanos(30_000);
         }
-        metrics.packetIn(S1);                              // the per-call methods reach the same data points
-        metrics.increment(S1, "nat.packet_in");
+        metrics.forSwitch(S1).packetIn();                              // asking for the switch again reaches the same data points
+        metrics.forSwitch(S1).increment("nat.packet_in");
         metrics.bindingCreated(S1, "udp", "dynamic");
         s1.bindingRemoved("udp", "cosmic_ray");
         s1.allocationRefused("ports_exhausted");
@@ -206,7 +206,7 @@ class FlowmasqMetricsTest {
 
     @Test
     void openMetricsWhenAcceptAsksForIt() throws IOException {
-        metrics.packetIn(S1);
+        metrics.forSwitch(S1).packetIn();
         assertEquals("application/openmetrics-text; version=1.0.0; charset=utf-8", metrics.contentType(OPENMETRICS));
         List<String> lines = scrape(OPENMETRICS);
         assertTrue(lines.contains("# TYPE flowmasq_packet_ins counter"), lines::toString);
@@ -227,7 +227,7 @@ class FlowmasqMetricsTest {
 
     @Test
     void registriesAreNotShared() throws IOException {
-        metrics.packetIn(S1);
+        metrics.forSwitch(S1).packetIn();
         FlowmasqMetrics other = new FlowmasqMetrics();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         other.writeTo(out, TEXT);
